@@ -45,12 +45,15 @@ public final class Gemm {
     static final int MR = 6;
     /** Micro-tile width: two vectors. */
     static final int NR = 2 * L;
-    /** Depth of a packed block (k). */
-    static final int KC = 256;
-    /** Rows of A per packed block; a multiple of MR. MC*KC*4 bytes should sit in L2. */
-    static final int MC = 120;
-    /** Columns of B per packed block; a multiple of NR. */
-    static final int NC = 2048;
+    /**
+     * Depth of a packed block (k): one packed B micro-panel, KC x NR floats (16 KiB), stays in L1.
+     * Tunable for experiments with {@code -Dsomnium.gemm.kc}, {@code .mc}, {@code .nc} (read once).
+     */
+    static final int KC = Math.max(1, Integer.getInteger("somnium.gemm.kc", 256));
+    /** Rows of A per packed block, a multiple of MR: the MC x KC block (120 KiB) sits in L2. */
+    static final int MC = Math.max(1, Integer.getInteger("somnium.gemm.mc", 120) / MR) * MR;
+    /** Columns of B per packed block, a multiple of NR (the KC x NC block lives in L2/L3). */
+    static final int NC = Math.max(1, Integer.getInteger("somnium.gemm.nc", 2048) / NR) * NR;
     /** Products with fewer flops (2mnk) stay single-threaded. */
     static final long PARALLEL_FLOPS = 1L << 21;
     /** Products with at most this many multiply-adds (mnk) skip packing and use plain loops. */

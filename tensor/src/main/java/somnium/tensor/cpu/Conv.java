@@ -1,0 +1,571 @@
+package somnium.tensor.cpu;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution and transposed convolution on the CPU, NCHW, PyTorch weight layouts, no dilation or groups.
+ *
+ * <h2>How the float path works: im2col + {@link Gemm}</h2>
+ * For one image, {@code col} is the (Cin·kh·kw) x (OH·OW) matrix whose column q holds the input patch under
+ * output pixel q (zeros where the patch hangs over the padding). Then, with W the weight seen as a
+ * Cout x (Cin·kh·kw) matrix:
+ * <pre>
+ *   forward          Y    = W · col                      (Cout x OH·OW)
+ *   backward input   dcol = Wᵀ · dY,  dX = col2im(dcol)   (col2im scatter-adds each patch back)
+ *   backward weight  dW  += dY · colᵀ                     (summed over images)
+ * </pre>
+ * Several images are put side by side in one {@code col} (a "group", columns img·OH·OW + q) whenever one
+ * image alone gives too few columns for an efficient GEMM: the Dreamer encoder's last layer has 2x2 outputs
+ * per image and the decoder's first transposed conv has a 1x1 input, where grouping turns 250 matrix-vector
+ * products into one GEMM (like conv.py's "opt" decoder).
+ *
+ * <p>A transposed convolution is the adjoint of a convolution, and its PyTorch weight [Cin, Cout, kh, kw] is
+ * exactly the weight of the convolution that maps its output back to its input. So
+ * {@code convTranspose2d} is the convolution's backward-input core, its backward-input is the convolution's
+ * forward core, and its backward-weight is the convolution's backward-weight core with x and dy swapped.
+ *
+ * <p>Threads: over groups of images when there are at least two groups (each thread runs serial GEMMs and
+ * owns its workspace), inside the GEMM otherwise. Workspaces are per-thread arrays grown on demand. The
+ * weight gradient is reduced in a fixed order (per-chunk partial sums added chunk by chunk), so results do
+ * not depend on thread timing.
+ *
+ * <p>The double versions are plain direct loops: the float64 path for gradient checks.
+ */
+public final class Conv {
+    private Conv() {}
+
+    /** Target number of GEMM columns (images x output pixels) per group. */
+    static final int GROUP_COLS = 512;
+    /** Largest im2col workspace per group, in floats (4 MiB). */
+    static final int MAX_COL = 1 << 20;
+
+    /** Output size of a convolution: {@code (in + 2*pad - k)/stride + 1}. */
+    public static int outSize(int in, int k, int stride, int pad) {
+        return Math.floorDiv(in + 2 * pad - k, stride) + 1;
+    }
+
+    /** Output size of a transposed convolution: {@code (in-1)*stride - 2*pad + k + outputPad}. */
+    public static int transposeOutSize(int in, int k, int stride, int pad, int outputPad) {
+        return (in - 1) * stride - 2 * pad + k + outputPad;
+    }
+
+    // ------------------------------------------------------------------------------- public float API
+
+    /** {@code y = conv2d(x, wt) + bias}; x [n, cin, h, w], wt [cout, cin, kh, kw], y [n, cout, oh, ow] overwritten. */
+    public static void conv2d(float[] x, int n, int cin, int h, int w, float[] wt, int cout, int kh, int kw,
+                              int stride, int pad, float[] bias, float[] y) {
+        Args o = new Args("conv2d", n, cin, h, w, cout, kh, kw, stride, pad, -1);
+        o.need("x", x, (long) n * cin * h * w);
+        o.need("wt", wt, (long) cout * cin * kh * kw);
+        if (bias != null) o.need("bias", bias, cout);
+        o.need("y", y, (long) n * cout * o.oh * o.ow);
+        forward(x, n, cin, h, w, wt, cout, kh, kw, stride, pad, o.oh, o.ow, bias, y);
+    }
+
+    /** Gradient of conv2d with respect to x: dy [n, cout, oh, ow] -> dx [n, cin, h, w] (overwritten). */
+    public static void conv2dBackwardInput(float[] dy, int n, int cin, int h, int w, float[] wt, int cout,
+                                           int kh, int kw, int stride, int pad, float[] dx) {
+        Args o = new Args("conv2dBackwardInput", n, cin, h, w, cout, kh, kw, stride, pad, -1);
+        o.need("dy", dy, (long) n * cout * o.oh * o.ow);
+        o.need("wt", wt, (long) cout * cin * kh * kw);
+        o.need("dx", dx, (long) n * cin * h * w);
+        backwardInput(dy, n, cin, h, w, o.oh, o.ow, wt, cout, kh, kw, stride, pad, null, dx);
+    }
+
+    /** Gradient of conv2d with respect to the weight: dw [cout, cin, kh, kw] (overwritten). */
+    public static void conv2dBackwardWeight(float[] x, float[] dy, int n, int cin, int h, int w, int cout,
+                                            int kh, int kw, int stride, int pad, float[] dw) {
+        Args o = new Args("conv2dBackwardWeight", n, cin, h, w, cout, kh, kw, stride, pad, -1);
+        o.need("x", x, (long) n * cin * h * w);
+        o.need("dy", dy, (long) n * cout * o.oh * o.ow);
+        o.need("dw", dw, (long) cout * cin * kh * kw);
+        backwardWeight(x, dy, n, cin, h, w, o.oh, o.ow, cout, kh, kw, stride, pad, dw);
+    }
+
+    /** Gradient of the bias (conv2d or convTranspose2d): db[c] = sum of dy over n, oh, ow (overwritten). */
+    public static void conv2dBackwardBias(float[] dy, int n, int cout, int oh, int ow, float[] db) {
+        checkPositive("conv2dBackwardBias", "n", n, "cout", cout, "oh", oh, "ow", ow);
+        need("conv2dBackwardBias", "dy", dy, (long) n * cout * oh * ow);
+        need("conv2dBackwardBias", "db", db, cout);
+        int p = oh * ow;
+        for (int c = 0; c < cout; c++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                int base = (i * cout + c) * p;
+                float t = 0f;
+                for (int q = 0; q < p; q++) t += dy[base + q];
+                s += t;
+            }
+            db[c] = (float) s;
+        }
+    }
+
+    /**
+     * Transposed convolution: x [n, cin, h, w], wt [cin, cout, kh, kw] (PyTorch layout),
+     * y [n, cout, transposeOutSize(h), transposeOutSize(w)] overwritten; 0 <= outputPad < stride.
+     */
+    public static void convTranspose2d(float[] x, int n, int cin, int h, int w, float[] wt, int cout, int kh,
+                                       int kw, int stride, int pad, int outputPad, float[] bias, float[] y) {
+        Args o = new Args("convTranspose2d", n, cin, h, w, cout, kh, kw, stride, pad, outputPad);
+        o.need("x", x, (long) n * cin * h * w);
+        o.need("wt", wt, (long) cin * cout * kh * kw);
+        if (bias != null) o.need("bias", bias, cout);
+        o.need("y", y, (long) n * cout * o.oh * o.ow);
+        // The convolution from y's space (cout channels) to x's space (cin channels) has weight wt.
+        backwardInput(x, n, cout, o.oh, o.ow, h, w, wt, cin, kh, kw, stride, pad, bias, y);
+    }
+
+    /** Gradient of convTranspose2d with respect to x: dy [n, cout, OH, OW] -> dx [n, cin, h, w] (overwritten). */
+    public static void convTranspose2dBackwardInput(float[] dy, int n, int cin, int h, int w, float[] wt,
+                                                    int cout, int kh, int kw, int stride, int pad, int outputPad,
+                                                    float[] dx) {
+        Args o = new Args("convTranspose2dBackwardInput", n, cin, h, w, cout, kh, kw, stride, pad, outputPad);
+        o.need("dy", dy, (long) n * cout * o.oh * o.ow);
+        o.need("wt", wt, (long) cin * cout * kh * kw);
+        o.need("dx", dx, (long) n * cin * h * w);
+        forward(dy, n, cout, o.oh, o.ow, wt, cin, kh, kw, stride, pad, h, w, null, dx);
+    }
+
+    /** Gradient of convTranspose2d with respect to the weight: dw [cin, cout, kh, kw] (overwritten). */
+    public static void convTranspose2dBackwardWeight(float[] x, float[] dy, int n, int cin, int h, int w, int cout,
+                                                     int kh, int kw, int stride, int pad, int outputPad, float[] dw) {
+        Args o = new Args("convTranspose2dBackwardWeight", n, cin, h, w, cout, kh, kw, stride, pad, outputPad);
+        o.need("x", x, (long) n * cin * h * w);
+        o.need("dy", dy, (long) n * cout * o.oh * o.ow);
+        o.need("dw", dw, (long) cin * cout * kh * kw);
+        backwardWeight(dy, x, n, cout, o.oh, o.ow, h, w, cin, kh, kw, stride, pad, dw);
+    }
+
+    // ------------------------------------------------------------------------------------ float cores
+
+    /** Per-thread workspaces, grown on demand. */
+    private static final class Work {
+        float[] col = new float[0];
+        float[] mat = new float[0];
+        float[] partial = new float[0];
+
+        float[] col(int size) {
+            if (col.length < size) col = new float[size];
+            return col;
+        }
+
+        float[] mat(int size) {
+            if (mat.length < size) mat = new float[size];
+            return mat;
+        }
+
+        float[] partial(int size) {
+            if (partial.length < size) partial = new float[size];
+            return partial;
+        }
+    }
+
+    private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
+
+    /** Images per group: enough to give the GEMM about GROUP_COLS columns, bounded by the workspace size. */
+    static int groupSize(int n, int ckk, int pixels) {
+        int g = Math.max(1, Math.min(n, (GROUP_COLS + pixels - 1) / pixels));
+        g = Math.max(1, Math.min(g, MAX_COL / Math.max(1, ckk * pixels)));
+        int groups = (n + g - 1) / g, t = Parallel.threads();
+        if (t > 1 && groups > 1 && groups < 4 * t) { // few groups: make their count a multiple of the threads
+            groups = (groups + t - 1) / t * t;
+            g = (n + groups - 1) / groups;
+        }
+        return g;
+    }
+
+    /**
+     * Convolution forward core: x [n, c, hh, ww] -> y [n, k, oh, ow] with weight [k, c, kh, kw] (+ bias[k]).
+     * oh/ow are given so that the transposed conv's output padding can pass through.
+     */
+    static void forward(float[] x, int n, int c, int hh, int ww, float[] wt, int k, int kh, int kw,
+                        int s, int p, int oh, int ow, float[] bias, float[] y) {
+        int ckk = c * kh * kw, pix = oh * ow;
+        int g = groupSize(n, ckk, pix), groups = (n + g - 1) / g;
+        long work = 2L * n * k * ckk * pix;
+        boolean overGroups = Parallel.threads() > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS;
+        Parallel.RangeBody body = (g0, g1) -> {
+            Work ws = WORK.get();
+            for (int gr = g0; gr < g1; gr++) {
+                int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
+                float[] col;
+                boolean direct = kh == 1 && kw == 1 && s == 1 && p == 0 && gi == 1;
+                int colOff = 0;
+                if (direct) {
+                    col = x;
+                    colOff = i0 * c * hh * ww;
+                } else {
+                    col = ws.col(ckk * cols);
+                    for (int img = 0; img < gi; img++)
+                        im2col(x, (i0 + img) * c * hh * ww, c, hh, ww, kh, kw, s, p, oh, ow, col, img * pix, cols);
+                }
+                if (gi == 1) {
+                    int yOff = i0 * k * pix;
+                    if (bias != null) for (int o = 0; o < k; o++) Arrays.fill(y, yOff + o * pix, yOff + (o + 1) * pix, bias[o]);
+                    gemm(!overGroups, false, false, k, pix, ckk, wt, 0, ckk, col, colOff, pix, y, yOff, pix, bias != null);
+                } else {
+                    float[] out = ws.mat(k * cols);
+                    gemm(!overGroups, false, false, k, cols, ckk, wt, 0, ckk, col, 0, cols, out, 0, cols, false);
+                    for (int img = 0; img < gi; img++)
+                        for (int o = 0; o < k; o++) {
+                            int dst = ((i0 + img) * k + o) * pix, src = o * cols + img * pix;
+                            if (bias == null) System.arraycopy(out, src, y, dst, pix);
+                            else {
+                                float b = bias[o];
+                                for (int q = 0; q < pix; q++) y[dst + q] = out[src + q] + b;
+                            }
+                        }
+                }
+            }
+        };
+        if (overGroups) Parallel.forRange(groups, work, 1, body);
+        else body.run(0, groups);
+    }
+
+    /**
+     * Convolution backward-input core: dy [n, k, oh, ow] -> dx [n, c, hh, ww] (overwritten, + bias[c] when
+     * given: the transposed conv's bias).
+     */
+    static void backwardInput(float[] dy, int n, int c, int hh, int ww, int oh, int ow, float[] wt, int k,
+                              int kh, int kw, int s, int p, float[] bias, float[] dx) {
+        int ckk = c * kh * kw, pix = oh * ow, img = c * hh * ww;
+        int g = groupSize(n, ckk, pix), groups = (n + g - 1) / g;
+        long work = 2L * n * k * ckk * pix;
+        boolean overGroups = Parallel.threads() > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS;
+        Parallel.RangeBody body = (g0, g1) -> {
+            Work ws = WORK.get();
+            for (int gr = g0; gr < g1; gr++) {
+                int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
+                float[] dyg;
+                int dyOff;
+                if (gi == 1) {
+                    dyg = dy;
+                    dyOff = i0 * k * pix;
+                } else {
+                    dyg = ws.mat(k * cols);
+                    dyOff = 0;
+                    gather(dy, i0, gi, k, pix, dyg);
+                }
+                float[] dcol = ws.col(ckk * cols);
+                gemm(!overGroups, true, false, ckk, cols, k, wt, 0, ckk, dyg, dyOff, cols, dcol, 0, cols, false);
+                for (int i = 0; i < gi; i++) {
+                    int off = (i0 + i) * img;
+                    if (bias == null) Arrays.fill(dx, off, off + img, 0f);
+                    else for (int ch = 0; ch < c; ch++) Arrays.fill(dx, off + ch * hh * ww, off + (ch + 1) * hh * ww, bias[ch]);
+                    col2im(dcol, i * pix, cols, c, hh, ww, kh, kw, s, p, oh, ow, dx, off);
+                }
+            }
+        };
+        if (overGroups) Parallel.forRange(groups, work, 1, body);
+        else body.run(0, groups);
+    }
+
+    /** Convolution backward-weight core: dw [k, c, kh, kw] = sum over images of dY · colᵀ (overwritten). */
+    static void backwardWeight(float[] x, float[] dy, int n, int c, int hh, int ww, int oh, int ow, int k,
+                               int kh, int kw, int s, int p, float[] dw) {
+        int ckk = c * kh * kw, pix = oh * ow, dwSize = k * ckk;
+        int g = groupSize(n, ckk, pix), groups = (n + g - 1) / g;
+        long work = 2L * n * k * ckk * pix;
+        int t = Parallel.threads();
+        int chunks = t > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS ? Math.min(t, groups) : 1;
+        boolean overGroups = chunks > 1;
+        float[] partial = overGroups ? WORK.get().partial((chunks - 1) * dwSize) : null;
+        Parallel.RangeBody body = (c0, c1) -> {
+            Work ws = WORK.get();
+            for (int ch = c0; ch < c1; ch++) {
+                int gStart = (int) ((long) groups * ch / chunks), gEnd = (int) ((long) groups * (ch + 1) / chunks);
+                float[] target = ch == 0 ? dw : partial;
+                int tOff = ch == 0 ? 0 : (ch - 1) * dwSize;
+                if (gStart == gEnd) Arrays.fill(target, tOff, tOff + dwSize, 0f);
+                for (int gr = gStart; gr < gEnd; gr++) {
+                    int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
+                    float[] col = ws.col(ckk * cols);
+                    for (int i = 0; i < gi; i++)
+                        im2col(x, (i0 + i) * c * hh * ww, c, hh, ww, kh, kw, s, p, oh, ow, col, i * pix, cols);
+                    float[] dyg;
+                    int dyOff;
+                    if (gi == 1) {
+                        dyg = dy;
+                        dyOff = i0 * k * pix;
+                    } else {
+                        dyg = ws.mat(k * cols);
+                        dyOff = 0;
+                        gather(dy, i0, gi, k, pix, dyg);
+                    }
+                    gemm(!overGroups, false, true, k, ckk, cols, dyg, dyOff, cols, col, 0, cols,
+                            target, tOff, ckk, gr > gStart);
+                }
+            }
+        };
+        if (overGroups) {
+            Parallel.forRange(chunks, work, 1, body);
+            for (int ch = 1; ch < chunks; ch++) {
+                int off = (ch - 1) * dwSize;
+                for (int i = 0; i < dwSize; i++) dw[i] += partial[off + i];
+            }
+        } else {
+            body.run(0, 1);
+        }
+    }
+
+    private static void gemm(boolean mayFork, boolean tA, boolean tB, int m, int n, int k, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean acc) {
+        if (mayFork) Gemm.sgemmParallel(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
+        else Gemm.sgemmSerial(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
+    }
+
+    /** dy images i0..i0+gi ([k, pix] each) side by side into dst [k, gi*pix]. */
+    private static void gather(float[] dy, int i0, int gi, int k, int pix, float[] dst) {
+        int cols = gi * pix;
+        for (int i = 0; i < gi; i++)
+            for (int o = 0; o < k; o++)
+                System.arraycopy(dy, ((i0 + i) * k + o) * pix, dst, o * cols + i * pix, pix);
+    }
+
+    /** Writes the patches of one image x[xOff..] ([c, hh, ww]) into col rows (c,ky,kx), columns colOff + q. */
+    static void im2col(float[] x, int xOff, int c, int hh, int ww, int kh, int kw, int s, int p, int oh, int ow,
+                       float[] col, int colOff, int ldcol) {
+        for (int ch = 0; ch < c; ch++)
+            for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++) {
+                    int row = colOff + ((ch * kh + ky) * kw + kx) * ldcol;
+                    int lo = Math.min(ow, p - kx <= 0 ? 0 : (p - kx + s - 1) / s);
+                    int hi = Math.max(lo, Math.min(ow, Math.floorDiv(ww - 1 + p - kx, s) + 1));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * s - p + ky, dst = row + oy * ow;
+                        if (iy < 0 || iy >= hh) {
+                            Arrays.fill(col, dst, dst + ow, 0f);
+                            continue;
+                        }
+                        for (int ox = 0; ox < lo; ox++) col[dst + ox] = 0f;
+                        int src = xOff + (ch * hh + iy) * ww - p + kx;
+                        if (s == 1) System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
+                        else for (int ox = lo; ox < hi; ox++) col[dst + ox] = x[src + ox * s];
+                        for (int ox = hi; ox < ow; ox++) col[dst + ox] = 0f;
+                    }
+                }
+    }
+
+    /** The adjoint of im2col: adds each column's patch back into the image dx[dxOff..] ([c, hh, ww]). */
+    static void col2im(float[] col, int colOff, int ldcol, int c, int hh, int ww, int kh, int kw, int s, int p,
+                       int oh, int ow, float[] dx, int dxOff) {
+        for (int ch = 0; ch < c; ch++)
+            for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++) {
+                    int row = colOff + ((ch * kh + ky) * kw + kx) * ldcol;
+                    int lo = Math.min(ow, p - kx <= 0 ? 0 : (p - kx + s - 1) / s);
+                    int hi = Math.max(lo, Math.min(ow, Math.floorDiv(ww - 1 + p - kx, s) + 1));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * s - p + ky;
+                        if (iy < 0 || iy >= hh) continue;
+                        int src = row + oy * ow, dst = dxOff + (ch * hh + iy) * ww - p + kx;
+                        if (s == 1) for (int ox = lo; ox < hi; ox++) dx[dst + ox] += col[src + ox];
+                        else for (int ox = lo; ox < hi; ox++) dx[dst + ox * s] += col[src + ox];
+                    }
+                }
+    }
+
+    // ------------------------------------------------------------------------------ double (direct loops)
+
+    /** Double-precision {@link #conv2d(float[], int, int, int, int, float[], int, int, int, int, int, float[], float[])}. */
+    public static void conv2d(double[] x, int n, int cin, int h, int w, double[] wt, int cout, int kh, int kw,
+                              int stride, int pad, double[] bias, double[] y) {
+        Args o = new Args("conv2d", n, cin, h, w, cout, kh, kw, stride, pad, -1);
+        o.need("x", x, (long) n * cin * h * w);
+        o.need("wt", wt, (long) cout * cin * kh * kw);
+        if (bias != null) o.need("bias", bias, cout);
+        o.need("y", y, (long) n * cout * o.oh * o.ow);
+        convDirect(x, n, cin, h, w, wt, cout, kh, kw, stride, pad, o.oh, o.ow, bias, y);
+    }
+
+    public static void conv2dBackwardInput(double[] dy, int n, int cin, int h, int w, double[] wt, int cout,
+                                           int kh, int kw, int stride, int pad, double[] dx) {
+        Args o = new Args("conv2dBackwardInput", n, cin, h, w, cout, kh, kw, stride, pad, -1);
+        o.need("dy", dy, (long) n * cout * o.oh * o.ow);
+        o.need("wt", wt, (long) cout * cin * kh * kw);
+        o.need("dx", dx, (long) n * cin * h * w);
+        backInputDirect(dy, n, cin, h, w, o.oh, o.ow, wt, cout, kh, kw, stride, pad, null, dx);
+    }
+
+    public static void conv2dBackwardWeight(double[] x, double[] dy, int n, int cin, int h, int w, int cout,
+                                            int kh, int kw, int stride, int pad, double[] dw) {
+        Args o = new Args("conv2dBackwardWeight", n, cin, h, w, cout, kh, kw, stride, pad, -1);
+        o.need("x", x, (long) n * cin * h * w);
+        o.need("dy", dy, (long) n * cout * o.oh * o.ow);
+        o.need("dw", dw, (long) cout * cin * kh * kw);
+        backWeightDirect(x, dy, n, cin, h, w, o.oh, o.ow, cout, kh, kw, stride, pad, dw);
+    }
+
+    public static void conv2dBackwardBias(double[] dy, int n, int cout, int oh, int ow, double[] db) {
+        checkPositive("conv2dBackwardBias", "n", n, "cout", cout, "oh", oh, "ow", ow);
+        need("conv2dBackwardBias", "dy", dy, (long) n * cout * oh * ow);
+        need("conv2dBackwardBias", "db", db, cout);
+        int p = oh * ow;
+        for (int c = 0; c < cout; c++) {
+            double s = 0;
+            for (int i = 0; i < n; i++)
+                for (int q = 0; q < p; q++) s += dy[(i * cout + c) * p + q];
+            db[c] = s;
+        }
+    }
+
+    public static void convTranspose2d(double[] x, int n, int cin, int h, int w, double[] wt, int cout, int kh,
+                                       int kw, int stride, int pad, int outputPad, double[] bias, double[] y) {
+        Args o = new Args("convTranspose2d", n, cin, h, w, cout, kh, kw, stride, pad, outputPad);
+        o.need("x", x, (long) n * cin * h * w);
+        o.need("wt", wt, (long) cin * cout * kh * kw);
+        if (bias != null) o.need("bias", bias, cout);
+        o.need("y", y, (long) n * cout * o.oh * o.ow);
+        backInputDirect(x, n, cout, o.oh, o.ow, h, w, wt, cin, kh, kw, stride, pad, bias, y);
+    }
+
+    public static void convTranspose2dBackwardInput(double[] dy, int n, int cin, int h, int w, double[] wt,
+                                                    int cout, int kh, int kw, int stride, int pad, int outputPad,
+                                                    double[] dx) {
+        Args o = new Args("convTranspose2dBackwardInput", n, cin, h, w, cout, kh, kw, stride, pad, outputPad);
+        o.need("dy", dy, (long) n * cout * o.oh * o.ow);
+        o.need("wt", wt, (long) cin * cout * kh * kw);
+        o.need("dx", dx, (long) n * cin * h * w);
+        convDirect(dy, n, cout, o.oh, o.ow, wt, cin, kh, kw, stride, pad, h, w, null, dx);
+    }
+
+    public static void convTranspose2dBackwardWeight(double[] x, double[] dy, int n, int cin, int h, int w, int cout,
+                                                     int kh, int kw, int stride, int pad, int outputPad, double[] dw) {
+        Args o = new Args("convTranspose2dBackwardWeight", n, cin, h, w, cout, kh, kw, stride, pad, outputPad);
+        o.need("x", x, (long) n * cin * h * w);
+        o.need("dy", dy, (long) n * cout * o.oh * o.ow);
+        o.need("dw", dw, (long) cin * cout * kh * kw);
+        backWeightDirect(dy, x, n, cout, o.oh, o.ow, h, w, cin, kh, kw, stride, pad, dw);
+    }
+
+    private static void convDirect(double[] x, int n, int c, int hh, int ww, double[] wt, int k, int kh, int kw,
+                                   int s, int p, int oh, int ow, double[] bias, double[] y) {
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < k; o++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double acc = bias == null ? 0 : bias[o];
+                        for (int ch = 0; ch < c; ch++)
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * s - p + ky;
+                                if (iy < 0 || iy >= hh) continue;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = ox * s - p + kx;
+                                    if (ix < 0 || ix >= ww) continue;
+                                    acc += x[((i * c + ch) * hh + iy) * ww + ix] * wt[((o * c + ch) * kh + ky) * kw + kx];
+                                }
+                            }
+                        y[((i * k + o) * oh + oy) * ow + ox] = acc;
+                    }
+    }
+
+    private static void backInputDirect(double[] dy, int n, int c, int hh, int ww, int oh, int ow, double[] wt, int k,
+                                        int kh, int kw, int s, int p, double[] bias, double[] dx) {
+        for (int i = 0; i < n; i++)
+            for (int ch = 0; ch < c; ch++)
+                Arrays.fill(dx, (i * c + ch) * hh * ww, (i * c + ch + 1) * hh * ww, bias == null ? 0 : bias[ch]);
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < k; o++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double g = dy[((i * k + o) * oh + oy) * ow + ox];
+                        for (int ch = 0; ch < c; ch++)
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * s - p + ky;
+                                if (iy < 0 || iy >= hh) continue;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = ox * s - p + kx;
+                                    if (ix < 0 || ix >= ww) continue;
+                                    dx[((i * c + ch) * hh + iy) * ww + ix] += g * wt[((o * c + ch) * kh + ky) * kw + kx];
+                                }
+                            }
+                    }
+    }
+
+    private static void backWeightDirect(double[] x, double[] dy, int n, int c, int hh, int ww, int oh, int ow, int k,
+                                         int kh, int kw, int s, int p, double[] dw) {
+        Arrays.fill(dw, 0, k * c * kh * kw, 0.0);
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < k; o++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double g = dy[((i * k + o) * oh + oy) * ow + ox];
+                        for (int ch = 0; ch < c; ch++)
+                            for (int ky = 0; ky < kh; ky++) {
+                                int iy = oy * s - p + ky;
+                                if (iy < 0 || iy >= hh) continue;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int ix = ox * s - p + kx;
+                                    if (ix < 0 || ix >= ww) continue;
+                                    dw[((o * c + ch) * kh + ky) * kw + kx] += g * x[((i * c + ch) * hh + iy) * ww + ix];
+                                }
+                            }
+                    }
+    }
+
+    // ------------------------------------------------------------------------------------- validation
+
+    /** The checked arguments of one call; {@link #need} names the op and all dims when an array is short. */
+    private static final class Args {
+        final String op;
+        final int n, cin, h, w, cout, kh, kw, stride, pad, outputPad, oh, ow;
+
+        /** outputPad < 0 means a plain convolution; oh/ow are then the conv output, else the transpose output. */
+        Args(String op, int n, int cin, int h, int w, int cout, int kh, int kw, int stride, int pad, int outputPad) {
+            this.op = op; this.n = n; this.cin = cin; this.h = h; this.w = w; this.cout = cout; this.kh = kh;
+            this.kw = kw; this.stride = stride; this.pad = pad; this.outputPad = outputPad;
+            if (n <= 0 || cin <= 0 || h <= 0 || w <= 0 || cout <= 0 || kh <= 0 || kw <= 0)
+                throw fail("dimensions must be positive");
+            if (stride <= 0) throw fail("stride must be positive");
+            if (pad < 0) throw fail("pad must be >= 0");
+            long oh, ow;
+            if (outputPad < 0) {
+                if (h + 2L * pad < kh || w + 2L * pad < kw) throw fail("kernel larger than the padded input");
+                oh = outSize(h, kh, stride, pad);
+                ow = outSize(w, kw, stride, pad);
+            } else {
+                if (outputPad >= stride) throw fail("outputPad must be in [0, stride)");
+                oh = (long) (h - 1) * stride - 2L * pad + kh + outputPad;
+                ow = (long) (w - 1) * stride - 2L * pad + kw + outputPad;
+                if (oh <= 0 || ow <= 0) throw fail("output size " + oh + "x" + ow + " is not positive");
+            }
+            if (oh > Integer.MAX_VALUE || ow > Integer.MAX_VALUE) throw fail("output too large");
+            this.oh = (int) oh;
+            this.ow = (int) ow;
+            // the im2col matrix of one image must be indexable by int
+            long col = outputPad < 0 ? (long) cin * kh * kw * oh * ow : (long) cout * kh * kw * h * w;
+            if (col > Integer.MAX_VALUE) throw fail("im2col workspace too large for int indexing");
+        }
+
+        IllegalArgumentException fail(String why) {
+            return new IllegalArgumentException(this + ": " + why);
+        }
+
+        void need(String name, Object array, long size) {
+            if (size > Integer.MAX_VALUE) throw fail(name + " would need " + size + " elements, more than an array holds");
+            if (array == null) throw fail(name + " is null (needs " + size + " elements)");
+            int len = array instanceof float[] f ? f.length : ((double[]) array).length;
+            if (len < size) throw fail(name + " has " + len + " elements, needs " + size);
+        }
+
+        @Override public String toString() {
+            return op + "(n=" + n + ", cin=" + cin + ", h=" + h + ", w=" + w + ", cout=" + cout + ", kh=" + kh
+                    + ", kw=" + kw + ", stride=" + stride + ", pad=" + pad
+                    + (outputPad >= 0 ? ", outputPad=" + outputPad : "") + ")";
+        }
+    }
+
+    private static void checkPositive(String op, String n1, int v1, String n2, int v2, String n3, int v3, String n4, int v4) {
+        if (v1 <= 0 || v2 <= 0 || v3 <= 0 || v4 <= 0)
+            throw new IllegalArgumentException(op + "(" + n1 + "=" + v1 + ", " + n2 + "=" + v2 + ", " + n3 + "=" + v3
+                    + ", " + n4 + "=" + v4 + "): dimensions must be positive");
+    }
+
+    private static void need(String op, String name, Object array, long size) {
+        if (size > Integer.MAX_VALUE) throw new IllegalArgumentException(op + ": " + name + " would need " + size
+                + " elements, more than an array can hold");
+        if (array == null) throw new IllegalArgumentException(op + ": " + name + " is null (needs " + size + " elements)");
+        int len = array instanceof float[] f ? f.length : ((double[]) array).length;
+        if (len < size) throw new IllegalArgumentException(op + ": " + name + " has " + len + " elements, needs " + size);
+    }
+}

@@ -1,0 +1,440 @@
+package somnium.tensor.cpu;
+
+import java.lang.management.ManagementFactory;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * General matrix multiply on the CPU: {@code C = op(A)·op(B)} (or {@code C += ...}), row-major.
+ *
+ * <h2>How the float path works (Goto/BLIS layout)</h2>
+ * <pre>
+ * for jc over n in steps of NC            B block  (KC x NC)  packed once, lives in L2/L3
+ *   for pc over k in steps of KC
+ *     pack B[pc.., jc..] into NR-wide column panels (zero padded)
+ *     for ic over m in steps of MC        A block  (MC x KC)  packed, lives in L2
+ *       pack A[ic.., pc..] into MR-high row panels (zero padded)
+ *       for jr over the NC columns in steps of NR
+ *         for ir over the MC rows in steps of MR
+ *           micro-kernel: an MR x NR tile of C in MR*2 vector registers, FMA over kc
+ * </pre>
+ * Packing makes the four transpose combinations (NN, NT, TN, TT) look the same to the micro-kernel, and the
+ * zero padding means the micro-kernel always computes a whole tile; only the store of a partial tile (at
+ * the bottom or right edge of C) goes through a small scalar copy.
+ *
+ * <p>The micro-kernel keeps {@code MR x 2} vector accumulators (6 x 2 = 12 of the 16 AVX2 registers), and
+ * per k step loads two vectors of B and broadcasts MR scalars of A. Species live in {@code static final}
+ * fields only (see the VectorSpecies javadoc). FMA is used only when HotSpot's {@code UseFMA} flag is on:
+ * without hardware FMA, {@code FloatVector.fma} falls back to a BigDecimal path thousands of times slower.
+ *
+ * <p>Threading: one {@link Parallel#forRange} split at the top, over rows when {@code m >= n} and over
+ * columns otherwise (so that a short-wide product such as 50x230x600 still gives every thread work). Each
+ * thread runs the serial algorithm on its part with its own packing buffers. Products below
+ * {@link #PARALLEL_FLOPS} stay on the calling thread.
+ *
+ * <p>Packing buffers are per-thread scratch arrays grown on demand and reused: no allocation per call in
+ * steady state.
+ */
+public final class Gemm {
+    private Gemm() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Micro-tile height (rows of C per micro-kernel call). */
+    static final int MR = 6;
+    /** Micro-tile width: two vectors. */
+    static final int NR = 2 * L;
+    /**
+     * Depth of a packed block (k): one packed B micro-panel, KC x NR floats (16 KiB), stays in L1.
+     * Tunable for experiments with {@code -Dsomnium.gemm.kc}, {@code .mc}, {@code .nc} (read once).
+     */
+    static final int KC = Math.max(1, Integer.getInteger("somnium.gemm.kc", 256));
+    /** Rows of A per packed block, a multiple of MR: the MC x KC block (120 KiB) sits in L2. */
+    static final int MC = Math.max(1, Integer.getInteger("somnium.gemm.mc", 120) / MR) * MR;
+    /** Columns of B per packed block, a multiple of NR (the KC x NC block lives in L2/L3). */
+    static final int NC = Math.max(1, Integer.getInteger("somnium.gemm.nc", 2048) / NR) * NR;
+    /** Products with fewer flops (2mnk) stay single-threaded. */
+    static final long PARALLEL_FLOPS = 1L << 21;
+    /** Products with at most this many multiply-adds (mnk) skip packing and use plain loops. */
+    static final long TINY = 512;
+
+    /** Whether the JVM uses hardware FMA instructions (else {@code fma} is a very slow software path). */
+    static final boolean FMA = detectFma();
+
+    private static boolean detectFma() {
+        try {
+            var bean = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** Per-thread packing buffers, grown on demand. */
+    private static final class Scratch {
+        float[] a = new float[MC * KC];
+        float[] b = new float[KC * NR * 8];
+        final float[] tile = new float[MR * NR];
+
+        float[] b(int size) {
+            if (b.length < size) b = new float[Math.max(size, b.length * 2)];
+            return b;
+        }
+
+        float[] a(int size) {
+            if (a.length < size) a = new float[size];
+            return a;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    // ------------------------------------------------------------------------------------------ float
+
+    /**
+     * {@code C(m x n) = op(A)·op(B)}, or {@code C += op(A)·op(B)} when {@code accumulate}.
+     *
+     * <p>op(A) is m x k: {@code A[aOff + i*lda + p]}, or when {@code transA} A is stored k x m and read as
+     * {@code A[aOff + p*lda + i]}. op(B) is k x n: {@code B[bOff + p*ldb + j]}, or when {@code transB}
+     * {@code B[bOff + j*ldb + p]}. C is {@code C[cOff + i*ldc + j]}. With k = 0 and no accumulate, C is
+     * zeroed.
+     *
+     * @throws IllegalArgumentException when a dimension is negative or an array is too short
+     */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean accumulate) {
+        check("sgemm", transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda,
+                b == null ? -1 : b.length, bOff, ldb, c == null ? -1 : c.length, cOff, ldc);
+        sgemmParallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * A batch of independent products: product {@code i} uses offsets {@code aOff + i*strideA},
+     * {@code bOff + i*strideB}, {@code cOff + i*strideC}. A stride of 0 broadcasts an operand (for A or B;
+     * for C it would make products overwrite each other, and is allowed only with batch 1). Parallel over the
+     * batch when there are many small products, within each product otherwise.
+     */
+    public static void sgemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k,
+                                    float[] a, int aOff, int lda, long strideA,
+                                    float[] b, int bOff, int ldb, long strideB,
+                                    float[] c, int cOff, int ldc, long strideC, boolean accumulate) {
+        if (batch < 0) throw new IllegalArgumentException("sgemmBatched: batch must be >= 0, got " + batch);
+        if (strideA < 0 || strideB < 0 || strideC < 0)
+            throw new IllegalArgumentException("sgemmBatched: strides must be >= 0, got strideA=" + strideA
+                    + " strideB=" + strideB + " strideC=" + strideC);
+        if (batch > 1 && strideC == 0 && (long) m * n > 0)
+            throw new IllegalArgumentException("sgemmBatched: strideC = 0 with batch " + batch
+                    + " would make the products overwrite each other");
+        if (batch == 0) return;
+        long lastA = aOff + (batch - 1) * strideA, lastB = bOff + (batch - 1) * strideB,
+                lastC = cOff + (batch - 1) * strideC;
+        if (lastA > Integer.MAX_VALUE || lastB > Integer.MAX_VALUE || lastC > Integer.MAX_VALUE)
+            throw new IllegalArgumentException("sgemmBatched: offsets overflow int (batch " + batch + ")");
+        // The first and the last product bound all the others (strides are >= 0).
+        check("sgemmBatched", transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda,
+                b == null ? -1 : b.length, bOff, ldb, c == null ? -1 : c.length, cOff, ldc);
+        check("sgemmBatched", transA, transB, m, n, k, a.length, (int) lastA, lda,
+                b.length, (int) lastB, ldb, c.length, (int) lastC, ldc);
+        long flopsEach = 2L * m * n * k;
+        int t = Parallel.threads();
+        if (t > 1 && batch >= t && flopsEach < (1L << 24) && flopsEach * batch >= PARALLEL_FLOPS) {
+            Parallel.forRange(batch, flopsEach * batch, 1, (s, e) -> {
+                for (int i = s; i < e; i++)
+                    sgemmSerial(transA, transB, m, n, k, a, (int) (aOff + i * strideA), lda,
+                            b, (int) (bOff + i * strideB), ldb, c, (int) (cOff + i * strideC), ldc, accumulate);
+            });
+        } else {
+            for (int i = 0; i < batch; i++)
+                sgemmParallel(transA, transB, m, n, k, a, (int) (aOff + i * strideA), lda,
+                        b, (int) (bOff + i * strideB), ldb, c, (int) (cOff + i * strideC), ldc, accumulate);
+        }
+    }
+
+    /** Splits a checked product over threads (rows or columns), or runs it serially when small. */
+    static void sgemmParallel(boolean tA, boolean tB, int m, int n, int k,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] c, int cOff, int ldc, boolean acc) {
+        long flops = 2L * m * n * k;
+        if (Parallel.threads() == 1 || flops < PARALLEL_FLOPS || (m < 2 * MR && n < 2 * NR)) {
+            sgemmSerial(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
+        } else if (m >= n || n < 2 * NR) {
+            Parallel.forRange(m, flops, MR, (s, e) -> sgemmSerial(tA, tB, e - s, n, k,
+                    a, tA ? aOff + s : aOff + s * lda, lda, b, bOff, ldb, c, cOff + s * ldc, ldc, acc));
+        } else {
+            Parallel.forRange(n, flops, NR, (s, e) -> sgemmSerial(tA, tB, m, e - s, k,
+                    a, aOff, lda, b, tB ? bOff + s * ldb : bOff + s, ldb, c, cOff + s, ldc, acc));
+        }
+    }
+
+    /** The single-threaded blocked algorithm on a checked problem. */
+    static void sgemmSerial(boolean tA, boolean tB, int m, int n, int k,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean acc) {
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        if ((long) m * n * k <= TINY) {
+            tiny(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        float[] tile = s.tile;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int ncPad = (nc + NR - 1) / NR * NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] bp = s.b(ncPad * kc);
+                packB(tB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                boolean add = acc || pc > 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    int mcPad = (mc + MR - 1) / MR * MR;
+                    float[] ap = s.a(mcPad * kc);
+                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int cCol = cOff + jc + jr;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels: panel q at q*NR*kc, element (p, j) at p*NR + j. */
+    private static void packB(boolean tB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int dst = jr * kc;
+            if (!tB) {
+                int src = bOff + pc * ldb + jc + jr;
+                if (nr == NR) {
+                    for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += ldb, dst += NR) {
+                        int j = 0;
+                        for (; j < nr; j++) bp[dst + j] = b[src + j];
+                        for (; j < NR; j++) bp[dst + j] = 0f;
+                    }
+                }
+            } else {
+                // B stored n x k: column j of op(B) is row j of B, contiguous in p.
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0, d = dst + j; p < kc; p++, d += NR) bp[d] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++)
+                    for (int p = 0, d = dst + j; p < kc; p++, d += NR) bp[d] = 0f;
+            }
+        }
+    }
+
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-high panels: panel q at q*MR*kc, element (i, p) at p*MR + i. */
+    private static void packA(boolean tA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int dst = ir * kc;
+            if (!tA) {
+                for (int i = 0; i < mr; i++) {
+                    int src = aOff + (ic + ir + i) * lda + pc;
+                    for (int p = 0, d = dst + i; p < kc; p++, d += MR) ap[d] = a[src + p];
+                }
+                for (int i = mr; i < MR; i++)
+                    for (int p = 0, d = dst + i; p < kc; p++, d += MR) ap[d] = 0f;
+            } else {
+                // A stored k x m: row p of A holds op(A)[.., p] contiguously.
+                int src = aOff + pc * lda + ic + ir;
+                if (mr == MR) {
+                    for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+                        ap[dst] = a[src];
+                        ap[dst + 1] = a[src + 1];
+                        ap[dst + 2] = a[src + 2];
+                        ap[dst + 3] = a[src + 3];
+                        ap[dst + 4] = a[src + 4];
+                        ap[dst + 5] = a[src + 5];
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+                        int i = 0;
+                        for (; i < mr; i++) ap[dst + i] = a[src + i];
+                        for (; i < MR; i++) ap[dst + i] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The 6 x 2L micro-kernel: C[0..mr, 0..nr] (+)= Apanel(6 x kc) · Bpanel(kc x 2L).
+     * Kept flat (no helper calls in the loop) so that C2 keeps every vector in a register.
+     */
+    private static void kernel(int kc, float[] ap, int pa, float[] bp, int pb,
+                               float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        if (FMA) {
+            for (int p = 0; p < kc; p++, pa += MR, pb += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector x = FloatVector.broadcast(S, ap[pa]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, ap[pa + 1]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, ap[pa + 2]);
+                c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, ap[pa + 3]);
+                c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, ap[pa + 4]);
+                c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, ap[pa + 5]);
+                c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            }
+        } else {
+            for (int p = 0; p < kc; p++, pa += MR, pb += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
+                FloatVector x = FloatVector.broadcast(S, ap[pa]);
+                c00 = x.mul(b0).add(c00); c01 = x.mul(b1).add(c01);
+                x = FloatVector.broadcast(S, ap[pa + 1]);
+                c10 = x.mul(b0).add(c10); c11 = x.mul(b1).add(c11);
+                x = FloatVector.broadcast(S, ap[pa + 2]);
+                c20 = x.mul(b0).add(c20); c21 = x.mul(b1).add(c21);
+                x = FloatVector.broadcast(S, ap[pa + 3]);
+                c30 = x.mul(b0).add(c30); c31 = x.mul(b1).add(c31);
+                x = FloatVector.broadcast(S, ap[pa + 4]);
+                c40 = x.mul(b0).add(c40); c41 = x.mul(b1).add(c41);
+                x = FloatVector.broadcast(S, ap[pa + 5]);
+                c50 = x.mul(b0).add(c50); c51 = x.mul(b1).add(c51);
+            }
+        }
+        if (mr == MR && nr == NR) {
+            int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+                c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+                c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+                c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+                c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+                c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+            }
+            c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
+            c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+            c40.intoArray(c, r4); c41.intoArray(c, r4 + L);
+            c50.intoArray(c, r5); c51.intoArray(c, r5 + L);
+        } else {
+            c00.intoArray(tile, 0); c01.intoArray(tile, L);
+            c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+            for (int i = 0; i < mr; i++) {
+                int ci = cOff + i * ldc, ti = i * NR;
+                if (add) for (int j = 0; j < nr; j++) c[ci + j] += tile[ti + j];
+                else for (int j = 0; j < nr; j++) c[ci + j] = tile[ti + j];
+            }
+        }
+    }
+
+    /** Plain loops for tiny products, where packing would cost more than it saves. */
+    private static void tiny(boolean tA, boolean tB, int m, int n, int k, float[] a, int aOff, int lda,
+                             float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean acc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) {
+                    float x = tA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    float y = tB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    s += x * y;
+                }
+                c[ci + j] = acc ? c[ci + j] + s : s;
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- double
+
+    /**
+     * Double-precision {@code C = op(A)·op(B)} (or {@code +=}), same contract as
+     * {@link #sgemm}. Simple cache-friendly loops (i-p-j, or i-j-p dot products when B is transposed): the
+     * float64 path for gradient checks and the reference in tests, not a fast kernel.
+     */
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k,
+                             double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                             double[] c, int cOff, int ldc, boolean accumulate) {
+        check("dgemm", transA, transB, m, n, k, a == null ? -1 : a.length, aOff, lda,
+                b == null ? -1 : b.length, bOff, ldb, c == null ? -1 : c.length, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) java.util.Arrays.fill(c, ci, ci + n, 0.0);
+            if (transB) {
+                for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
+                    double s = 0;
+                    if (transA) for (int p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bj + p];
+                    else {
+                        int ai = aOff + i * lda;
+                        for (int p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+                    }
+                    c[ci + j] += s;
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    double x = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    if (x == 0.0) continue;
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- validation
+
+    /** Checks dimensions, leading dimensions, offsets and array lengths (a length of -1 means null). */
+    static void check(String op, boolean tA, boolean tB, int m, int n, int k,
+                      int aLen, int aOff, int lda, int bLen, int bOff, int ldb, int cLen, int cOff, int ldc) {
+        String dims = op + "(transA=" + tA + ", transB=" + tB + ", m=" + m + ", n=" + n + ", k=" + k
+                + ", lda=" + lda + ", ldb=" + ldb + ", ldc=" + ldc + ")";
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException(dims + ": negative dimension");
+        if (aOff < 0 || bOff < 0 || cOff < 0)
+            throw new IllegalArgumentException(dims + ": negative offset (aOff=" + aOff + ", bOff=" + bOff
+                    + ", cOff=" + cOff + ")");
+        if (aLen < 0 || bLen < 0 || cLen < 0) throw new IllegalArgumentException(dims + ": null array");
+        // A: rows x cols as stored
+        int aRows = tA ? k : m, aCols = tA ? m : k;
+        int bRows = tB ? n : k, bCols = tB ? k : n;
+        operand(dims, "A", aRows, aCols, aLen, aOff, lda);
+        operand(dims, "B", bRows, bCols, bLen, bOff, ldb);
+        operand(dims, "C", m, n, cLen, cOff, ldc);
+    }
+
+    private static void operand(String dims, String name, int rows, int cols, int len, int off, int ld) {
+        if (ld < Math.max(1, cols))
+            throw new IllegalArgumentException(dims + ": ld" + name.toLowerCase() + "=" + ld
+                    + " is smaller than the " + cols + " columns of " + name + " as stored");
+        if (rows == 0 || cols == 0) return;
+        long end = off + (long) (rows - 1) * ld + cols;
+        if (end > len)
+            throw new IllegalArgumentException(dims + ": " + name + " needs " + end + " elements (offset " + off
+                    + ", " + rows + " x " + cols + " stored, ld " + ld + ") but has " + len);
+    }
+}

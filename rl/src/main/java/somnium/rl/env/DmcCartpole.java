@@ -2,6 +2,7 @@ package somnium.rl.env;
 
 import java.util.SplittableRandom;
 import somnium.rl.env.render.Canvas;
+import somnium.rl.env.render.DmcLook;
 
 /**
  * dm_control {@code cartpole}: balance, swingup and their sparse variants. RK4 with timestep 0.01,
@@ -106,15 +107,15 @@ public final class DmcCartpole extends DmcEnv {
     @Override
     protected void paintBackground(Canvas c) {
         look.paintSkyAndFloor(c, -0.05, 4);
-        look.capsule(c, -2, 0.07, 1, 2, 0.07, 1, 0.02, somnium.rl.env.render.DmcLook.DECORATION);
+        look.capsule(c, -2, 0.07, 1, 2, 0.07, 1, 0.02, DmcLook.DECORATION);
     }
 
     @Override
     protected void paint(Canvas c) {
         double x = s[0], th = s[1];
-        look.capsule(c, x, 0, 1, x + Math.sin(th), 0, 1 + Math.cos(th), 0.045, somnium.rl.env.render.DmcLook.SELF);
-        look.capsule(c, -2, -0.07, 1, 2, -0.07, 1, 0.02, somnium.rl.env.render.DmcLook.DECORATION);
-        int self = somnium.rl.env.render.DmcLook.SELF;
+        look.capsule(c, x, 0, 1, x + Math.sin(th), 0, 1 + Math.cos(th), 0.045, DmcLook.SELF);
+        look.capsule(c, -2, -0.07, 1, 2, -0.07, 1, 0.02, DmcLook.DECORATION);
+        int self = DmcLook.SELF;
         // the side face the camera (at x = 0) can see, then the front face (y = −0.15)
         if (x - 0.2 > 0) {
             set(box, x - .2, -.15, .9, x - .2, .15, .9, x - .2, .15, 1.1, x - .2, -.15, 1.1);

@@ -24,14 +24,12 @@ public final class DmcReacher extends DmcEnv {
     static final double I2 = I_HAND + M_HAND * (C_HAND - LC2) * (C_HAND - LC2) + 0.4 * M_FINGER * FINGER_SIZE * FINGER_SIZE
             + M_FINGER * (FINGER - LC2) * (FINGER - LC2);
 
-    private final boolean hard;
     private final double targetSize;
     /** [q1, q2], [q̇1, q̇2], target (x, y). */
     final double[] q = new double[2], v = new double[2], target = new double[2];
 
     public DmcReacher(boolean hard) {
         super(hard ? "dmc:reacher-hard" : "dmc:reacher-easy", ObservationSpec.unbounded(6), 2, DT, topCamera(0.75));
-        this.hard = hard;
         this.targetSize = hard ? 0.015 : 0.05;
     }
 

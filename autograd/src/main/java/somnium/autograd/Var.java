@@ -84,6 +84,13 @@ public final class Var {
         return new Var(value, true, new Node(name, inputs, saved, backward));
     }
 
+    /** Whether an op on these inputs would record a node (grad mode on and some input requires grad). */
+    public static boolean tracks(Var... inputs) {
+        if (!NoGrad.isGradEnabled()) return false;
+        for (Var in : inputs) if (in != null && in.requiresGrad) return true;
+        return false;
+    }
+
     /** Like {@link #op(String, Tensor, Tensor[], Backward, Var...)} for ops whose backward reads no tensor. */
     public static Var op(String name, Tensor value, Backward backward, Var... inputs) {
         return op(name, value, null, backward, inputs);

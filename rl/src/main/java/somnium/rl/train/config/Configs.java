@@ -128,7 +128,9 @@ public final class Configs {
 
     private static Object read(Record config, Key k) {
         try {
-            return k.component().getAccessor().invoke(config);
+            java.lang.reflect.Method m = k.component().getAccessor();
+            if (!m.canAccess(config)) m.setAccessible(true); // records declared in non-public classes (tests, embedders)
+            return m.invoke(config);
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException("cannot read config key " + k.name(), e);
         }

@@ -331,6 +331,18 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void gruCellForward(Tensor gi, Tensor gh, Tensor h, Tensor hOut, Tensor saved) {
+        if (FusedRnn.fits(gi, gh, h, hOut, saved)) FusedRnn.gruForward(gi, gh, h, hOut, saved);
+        else Backend.super.gruCellForward(gi, gh, h, hOut, saved);
+    }
+
+    @Override
+    public void gruCellBackward(Tensor dhOut, Tensor h, Tensor saved, Tensor dgi, Tensor dgh, Tensor dh) {
+        if (FusedRnn.fits(dhOut, h, saved, dgi, dgh, dh)) FusedRnn.gruBackward(dhOut, h, saved, dgi, dgh, dh);
+        else Backend.super.gruCellBackward(dhOut, h, saved, dgi, dgh, dh);
+    }
+
+    @Override
     public void uniform(Tensor out, long seed, long offset, double lo, double hi) {
         requireDenseFloat("uniform", out);
         if (out.dtype() == DType.F64) Philox.fillUniform(Elementwise.d(out), out.offset(), out.numel(), seed, offset, lo, hi);

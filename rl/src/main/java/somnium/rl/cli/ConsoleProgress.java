@@ -28,7 +28,7 @@ final class ConsoleProgress implements ProgressSink {
         append(b, "ret", latest.get("train/return"));
         append(b, "eval", latest.get("eval/return"));
         for (Map.Entry<String, Double> e : latest.entrySet()) if (e.getKey().contains("loss")) append(b, e.getKey(), e.getValue());
-        bar.setExtraMessage(b.toString().trim());
+        bar.setExtraMessage(" | " + b.toString().trim());
     }
 
     private static void append(StringBuilder b, String name, Double v) {

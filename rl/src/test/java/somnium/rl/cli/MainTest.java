@@ -91,7 +91,7 @@ class MainTest {
         assertEquals(2, again.code());
         assertTrue(again.err().contains("use 'resume"), again.err());
 
-        Result r = exec("resume", run.toString(), "--set", "steps=200", "--device", "cpu", "--no-progress");
+        Result r = exec("resume", run.toString(), "--set", "steps=200", "--device", "cpu"); // with the progress bar (on stderr)
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("from step 100"), r.out());
         var ck = new Checkpointer(run.resolve("checkpoints"), 3).latest().orElseThrow();

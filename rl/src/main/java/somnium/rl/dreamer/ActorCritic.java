@@ -1,0 +1,107 @@
+package somnium.rl.dreamer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import somnium.autograd.Var;
+import somnium.autograd.dist.TanhNormal;
+import somnium.autograd.nn.Activation;
+import somnium.autograd.nn.Mlp;
+import somnium.autograd.nn.Module;
+import somnium.rl.world.Rssm;
+import somnium.rl.world.WorldModel;
+import somnium.tensor.Rng;
+import somnium.tensor.Tensor;
+
+/**
+ * Dreamer's behavior: an actor and a value model trained on trajectories imagined by the world model.
+ *
+ * <pre>
+ *   actor  a ~ tanh(N(mu, sigma)),  mu = 5 tanh(m / 5),  sigma = softplus(s + softplus^-1(5)) + 1e-4   (4 x 400 ELU)
+ *   value  v(feature)                                                                                 (3 x 400 ELU)
+ *   imagine H steps from every posterior state of the batch (gradients stopped at the start):
+ *       s_{k+1} = prior(s_k, a_k),  a_k = actor(s_k).rsample()        (gradients flow through the dynamics)
+ *   R = lambda-returns of the predicted rewards, bootstrapped with v (see LambdaReturn)
+ *   actor loss = - mean( w_k * R_k ),    w_k = prod_{j<k} gamma   (stop-gradient weights)
+ *   value loss = mean( w_k * (v(sg(feature_k)) - sg(R_k))^2 / 2 )
+ * </pre>
+ * Only the actor's parameters are stepped with the actor loss (the world model's gradients from it are
+ * discarded by {@link Dreamer}); the value regresses on stop-gradient targets.
+ */
+public final class ActorCritic extends Module {
+    private static final double MEAN_SCALE = 5, INIT_STD = 5, MIN_STD = 1e-4;
+    private static final double RAW_INIT_STD = Math.log(Math.expm1(INIT_STD));
+
+    public final int actionDim;
+    private final Mlp actor, value;
+
+    public ActorCritic(int featureSize, int actionDim, int hidden, Activation act, Rng rng) {
+        this.actionDim = actionDim;
+        actor = module("actor", new Mlp(featureSize, new int[] {hidden, hidden, hidden, hidden}, 2 * actionDim, act, Mlp.Norm.NONE, rng));
+        value = module("value", new Mlp(featureSize, new int[] {hidden, hidden, hidden}, 1, act, Mlp.Norm.NONE, rng));
+    }
+
+    /** The actor's action distribution for features [N, F]. */
+    public TanhNormal policy(Var feature) {
+        Var[] ms = actor.forward(feature).split(-1, actionDim, actionDim);
+        Var mean = ms[0].mul(1.0 / MEAN_SCALE).tanh().mul(MEAN_SCALE);
+        Var std = ms[1].add(RAW_INIT_STD).softplus().add(MIN_STD);
+        return new TanhNormal(mean, std);
+    }
+
+    /** v(feature), [..., F] -> [...]. */
+    public Var value(Var feature) {
+        return value.forward(feature).squeeze(-1);
+    }
+
+    /** The actor's parameters (for its optimizer). */
+    public Module actorModule() {
+        return actor;
+    }
+
+    /** The value model's parameters. */
+    public Module valueModule() {
+        return value;
+    }
+
+    /** Losses of one behavior update and their metrics. */
+    public record Losses(Var actor, Var value, Map<String, Double> metrics) {}
+
+    /**
+     * Imagines {@code horizon} steps from {@code starts} (detached here) and returns the actor and value
+     * losses. {@code gamma} is the per-step discount (no continuation head).
+     */
+    public Losses losses(WorldModel model, Rssm.State starts, int horizon, double gamma, double lambda, Rng rng) {
+        Rssm.State state = starts.detach();
+        Var[] feats = new Var[horizon];
+        for (int k = 0; k < horizon; k++) {
+            // The actor reads a stop-gradient feature (as Dreamer V1); gradients reach the dynamics through the action.
+            Var action = policy(state.feature().detach()).rsample(rng);
+            state = model.rssm.imagine(state, action, rng);
+            feats[k] = state.feature();
+        }
+        Var feat = Var.stack(0, feats);                       // [H, N, F]
+        Var reward = model.reward(feat);                      // [H, N]
+        Var v = value(feat);                                  // [H, N]
+        int n = starts.batch();
+        // Returns for k = 0..H-2 from rewards r_k and next values v_{k+1}, bootstrapped at v_{H-1}.
+        Var r = reward.narrow(0, 0, horizon - 1);
+        Var vNext = v.narrow(0, 1, horizon - 1);
+        Var disc = Var.constant(Tensor.full(gamma, horizon - 1, n));
+        Var returns = LambdaReturn.compute(r, vNext, disc, lambda);  // [H-1, N]
+        // Weights 1, gamma, gamma^2, ... (stop-gradient).
+        float[] w = new float[horizon - 1];
+        for (int k = 0; k < w.length; k++) w[k] = (float) Math.pow(gamma, k);
+        Var weights = Var.constant(Tensor.of(w, horizon - 1, 1));
+        Var actorLoss = returns.mul(weights).mean().neg();
+        Var valuePred = value(feat.narrow(0, 0, horizon - 1).detach());
+        Var valueLoss = valuePred.sub(returns.detach()).square().mul(0.5).mul(weights).mean();
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("actor_loss", actorLoss.item());
+        m.put("value_loss", valueLoss.item());
+        m.put("imag_reward", reward.value().mean().item());
+        m.put("imag_return", returns.value().mean().item());
+        m.put("value", v.value().mean().item());
+        return new Losses(actorLoss, valueLoss, m);
+    }
+}

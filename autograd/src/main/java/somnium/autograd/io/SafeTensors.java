@@ -108,7 +108,7 @@ public final class SafeTensors {
         try {
             header = JSON.readTree(new String(file, 8, (int) n, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw corrupt(path, "header is not valid JSON: " + e.getOriginalMessage());
+            throw corrupt(path, "header is not valid JSON: " + e.getMessage());
         }
         if (header == null || !header.isObject()) throw corrupt(path, "header is not a JSON object");
         int dataStart = 8 + (int) n;

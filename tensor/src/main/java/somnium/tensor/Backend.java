@@ -95,4 +95,65 @@ public interface Backend {
 
     /** Fills a contiguous float tensor with Philox normals (Box-Muller, see {@code Philox}). */
     void normal(Tensor out, long seed, long offset, double mean, double std);
+
+    /**
+     * {@code out += a·b} for 2-D a [m, k], b [k, n] and a contiguous out [m, n] (added for autograd: a weight
+     * gradient accumulates straight into its buffer, with no temporary). The default composes matmul and add.
+     */
+    default void matmulAccumulate(Tensor a, Tensor b, Tensor out) {
+        Tensor p = a.matmul(b);
+        binary(BinaryOp.ADD, out, p, out);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Fused recurrent cells (added for autograd's fused GRU; the defaults compose existing Tensor ops, so a
+    // backend works without them and overrides them only to go faster)
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * The pointwise part of a GRU cell (PyTorch gate order r, z, n). {@code gi = x·W_ih^T + b_ih} and
+     * {@code gh = h·W_hh^T + b_hh} are [B, 3H]; {@code h} and {@code hOut} are [B, H]:
+     * <pre>
+     * r = sigmoid(gi_r + gh_r);  z = sigmoid(gi_z + gh_z);  n = tanh(gi_n + r * gh_n)
+     * hOut = (1 - z) * n + z * h
+     * </pre>
+     * When {@code saved} ([B, 4H]) is not null it receives r, z, n, gh_n for {@link #gruCellBackward}.
+     */
+    default void gruCellForward(Tensor gi, Tensor gh, Tensor h, Tensor hOut, Tensor saved) {
+        int hid = h.dim(1);
+        Tensor[] i = gi.split(1, hid, hid, hid), g = gh.split(1, hid, hid, hid);
+        Tensor r = i[0].add(g[0]).sigmoid();
+        Tensor z = i[1].add(g[1]).sigmoid();
+        Tensor n = i[2].add(r.mul(g[2])).tanh();
+        copy(n.add(z.mul(h.sub(n))), hOut);
+        if (saved != null) {
+            Tensor[] s = saved.split(1, hid, hid, hid, hid);
+            copy(r, s[0]);
+            copy(z, s[1]);
+            copy(n, s[2]);
+            copy(g[2], s[3]);
+        }
+    }
+
+    /**
+     * Backward of {@link #gruCellForward}: from dL/dhOut, h and the saved r, z, n, gh_n, writes
+     * {@code dgi} = dL/dgi and {@code dgh} = dL/dgh ([B, 3H]) and {@code dh} = the direct part z * dL/dhOut
+     * ([B, H]; the part through gh is dgh·W_hh, left to the caller).
+     */
+    default void gruCellBackward(Tensor dhOut, Tensor h, Tensor saved, Tensor dgi, Tensor dgh, Tensor dh) {
+        int hid = h.dim(1);
+        Tensor[] s = saved.split(1, hid, hid, hid, hid);
+        Tensor r = s[0], z = s[1], n = s[2], ghn = s[3];
+        Tensor dn = dhOut.mul(z.rsub(1)).mul(n.square().rsub(1));          // through tanh
+        Tensor dz = dhOut.mul(h.sub(n)).mul(z.mul(z.rsub(1)));             // through sigmoid
+        Tensor dr = dn.mul(ghn).mul(r.mul(r.rsub(1)));
+        Tensor[] gi = dgi.split(1, hid, hid, hid), gh = dgh.split(1, hid, hid, hid);
+        copy(dr, gi[0]);
+        copy(dz, gi[1]);
+        copy(dn, gi[2]);
+        copy(dr, gh[0]);
+        copy(dz, gh[1]);
+        copy(dn.mul(r), gh[2]);
+        copy(dhOut.mul(z), dh);
+    }
 }

@@ -1064,6 +1064,64 @@ public final class Tensor {
         v.storage.bumpVersion();
     }
 
+    /** this += a·b for matrices (this contiguous [m, n], a [m, k], b [k, n]; transposed views are fine). */
+    public Tensor addMatmulInPlace(Tensor a, Tensor b) {
+        checkCompatible("addMatmulInPlace", a);
+        checkCompatible("addMatmulInPlace", b);
+        requireFloating("addMatmulInPlace");
+        if (rank() != 2 || a.rank() != 2 || b.rank() != 2 || a.dim(0) != dim(0) || b.dim(1) != dim(1) || a.dim(1) != b.dim(0))
+            throw new IllegalArgumentException("addMatmulInPlace: " + shape + " += " + a.shape + " x " + b.shape + " does not fit");
+        if (!isContiguous()) throw new IllegalArgumentException("addMatmulInPlace: target " + shape + " must be contiguous");
+        backend().matmulAccumulate(a, b, this);
+        storage.bumpVersion();
+        return this;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Fused recurrent cells
+    // ------------------------------------------------------------------------------------------------
+
+    /**
+     * The pointwise part of a GRU cell (see {@link Backend#gruCellForward}): {@code gi}, {@code gh} are the
+     * [B, 3H] gate pre-activations (gates r, z, n), {@code h} is [B, H]. Returns h'. If {@code saved} is not
+     * null it must be a contiguous [B, 4H] tensor and receives what {@link #gruCellBackward} needs.
+     */
+    public static Tensor gruCell(Tensor gi, Tensor gh, Tensor h, Tensor saved) {
+        checkGru("gruCell", gi, gh, h, saved);
+        Tensor out = h.emptyLike(h.shape);
+        h.backend().gruCellForward(gi, gh, h, out, saved);
+        if (saved != null) saved.storage.bumpVersion();
+        return out;
+    }
+
+    /** Backward of {@link #gruCell}: returns {dgi [B, 3H], dgh [B, 3H], dh [B, H] (the direct z * dhOut part)}. */
+    public static Tensor[] gruCellBackward(Tensor dhOut, Tensor h, Tensor saved) {
+        checkGru("gruCellBackward", null, null, h, saved);
+        if (!dhOut.shape.equals(h.shape)) throw new IllegalArgumentException("gruCellBackward: dhOut " + dhOut.shape + " vs h " + h.shape);
+        h.checkCompatible("gruCellBackward", dhOut);
+        int b = h.dim(0), hid = h.dim(1);
+        Tensor dgi = h.emptyLike(Shape.of(b, 3 * hid)), dgh = h.emptyLike(Shape.of(b, 3 * hid)), dh = h.emptyLike(h.shape);
+        h.backend().gruCellBackward(dhOut, h, saved, dgi, dgh, dh);
+        return new Tensor[] {dgi, dgh, dh};
+    }
+
+    private static void checkGru(String op, Tensor gi, Tensor gh, Tensor h, Tensor saved) {
+        h.requireFloating(op);
+        if (h.rank() != 2) throw new IllegalArgumentException(op + ": h must be [B, H], got " + h.shape);
+        int b = h.dim(0), hid = h.dim(1);
+        Shape gates = Shape.of(b, 3 * hid);
+        for (Tensor t : new Tensor[] {gi, gh}) {
+            if (t == null) continue;
+            h.checkCompatible(op, t);
+            if (!t.shape.equals(gates)) throw new IllegalArgumentException(op + ": gate pre-activations must be " + gates + " for h " + h.shape + ", got " + t.shape);
+        }
+        if (saved != null) {
+            h.checkCompatible(op, saved);
+            if (!saved.shape.equals(Shape.of(b, 4 * hid)) || !saved.isContiguous())
+                throw new IllegalArgumentException(op + ": saved must be a contiguous [" + b + ", " + 4 * hid + "], got " + saved.shape);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Printing and comparison
     // ------------------------------------------------------------------------------------------------

@@ -1,0 +1,172 @@
+package somnium.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import somnium.tensor.Tensor;
+import somnium.tensor.TensorScope;
+
+/** The graph mechanics: recording, backward order, freeing, accumulation, detach, no-grad, versions. */
+class VarTest {
+    @Test
+    void microgradStyleScalarExample() {
+        // f(a, b) = tanh(a*b + a); df/da = (1 - f^2)(b + 1), df/db = (1 - f^2) a
+        Var a = Var.param(Tensor.of(new double[] {0.5}));
+        Var b = Var.param(Tensor.of(new double[] {-1.5}));
+        Var f = a.mul(b).add(a).tanh();
+        f.sum().backward();
+        double fv = Math.tanh(0.5 * -1.5 + 0.5);
+        assertEquals(fv, f.item(), 1e-12);
+        assertEquals((1 - fv * fv) * (-1.5 + 1), a.grad().item(), 1e-12);
+        assertEquals((1 - fv * fv) * 0.5, b.grad().item(), 1e-12);
+    }
+
+    @Test
+    void diamondGraphSumsBothPaths() {
+        // y = x*x + x*x reused: dy/dx = 4x, every node runs once after all its consumers
+        Var x = Var.param(Tensor.of(new double[] {3}));
+        Var sq = x.mul(x);
+        Var y = sq.add(sq);
+        y.sum().backward();
+        assertEquals(12, x.grad().item(), 1e-12);
+    }
+
+    @Test
+    void backwardOfAHundredThousandNodeChainDoesNotOverflowTheStack() {
+        Var x = Var.param(Tensor.of(new double[] {1.0}));
+        Var h = x;
+        int n = 100_000;
+        for (int i = 0; i < n; i++) h = h.mul(1.00001).add(1e-6);
+        h.sum().backward();
+        assertEquals(Math.pow(1.00001, n), x.grad().item(), 1e-9);
+    }
+
+    @Test
+    void secondBackwardThroughAFreedGraphIsAClearError() {
+        Var x = Var.param(Tensor.of(new double[] {2}));
+        Var y = x.tanh().mul(3).sum();
+        y.backward();
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("already freed"), e.getMessage());
+    }
+
+    @Test
+    void retainGraphAllowsASecondBackwardAndGradientsAccumulate() {
+        Var x = Var.param(Tensor.of(new double[] {2}));
+        Var y = x.square().sum();
+        y.backward(true);
+        y.backward();
+        assertEquals(8, x.grad().item(), 1e-12); // 2 * 2x
+        x.zeroGrad();
+        assertEquals(0, x.grad().item());
+        x.square().sum().backward();
+        assertEquals(4, x.grad().item(), 1e-12);
+    }
+
+    @Test
+    void freedGraphDropsItsReferences() {
+        Var x = Var.param(Tensor.of(new double[] {1, 2}, 2));
+        Var y = x.exp();
+        Var loss = y.sum();
+        loss.backward();
+        assertTrue(y.node().isFreed());
+        assertTrue(loss.node().isFreed());
+    }
+
+    @Test
+    void detachAndConstantsStopGradients() {
+        Var x = Var.param(Tensor.of(new double[] {3}));
+        Var y = x.mul(x.detach()); // d/dx = x (the detached factor is a constant)
+        y.sum().backward();
+        assertEquals(3, x.grad().item(), 1e-12);
+        assertFalse(x.detach().requiresGrad());
+        Var c = Var.constant(Tensor.of(new double[] {1}));
+        assertFalse(c.exp().requiresGrad());
+        assertThrows(IllegalStateException.class, () -> c.exp().sum().backward());
+    }
+
+    @Test
+    void noGradScopeRecordsNothing() {
+        Var x = Var.param(Tensor.of(new double[] {3}));
+        Var y;
+        try (NoGrad ng = NoGrad.open()) {
+            assertFalse(NoGrad.isGradEnabled());
+            y = x.mul(2);
+        }
+        assertTrue(NoGrad.isGradEnabled());
+        assertFalse(y.requiresGrad());
+        assertNull(y.node());
+        assertTrue(x.mul(2).requiresGrad());
+    }
+
+    @Test
+    void inPlaceChangeOfASavedTensorIsCaught() {
+        Var w = Var.param(Tensor.of(new double[] {1, 2}, 2));
+        Var x = Var.constant(Tensor.of(new double[] {3, 4}, 2));
+        Var loss = w.mul(x).sum();
+        w.value().addInPlace(Tensor.of(new double[] {1, 1}, 2)); // e.g. an optimizer step before backward
+        IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(e.getMessage().contains("'mul'") && e.getMessage().contains("modified in place"), e.getMessage());
+    }
+
+    @Test
+    void inPlaceChangeOfAnUnsavedInputIsFine() {
+        Var w = Var.param(Tensor.of(new double[] {1, 2}, 2));
+        Var loss = w.add(Var.constant(Tensor.of(new double[] {1}, 1))).sum();
+        w.value().addInPlace(Tensor.of(new double[] {1, 1}, 2)); // add does not read its inputs in backward
+        loss.backward();
+        assertArrayEquals(new double[] {1, 1}, w.grad().toDoubleArray());
+    }
+
+    @Test
+    void broadcastGradientsAreReducedToTheInputShape() {
+        Var b = Var.param(Tensor.of(new double[] {1, 2, 3}, 3));
+        Var x = Var.constant(Tensor.ones(4, 3).toType(somnium.tensor.DType.F64));
+        x.add(b).sum().backward();
+        assertArrayEquals(new double[] {4, 4, 4}, b.grad().toDoubleArray());
+        assertEquals(b.shape(), b.grad().shape());
+    }
+
+    @Test
+    void retainGradKeepsAnIntermediatesGradient() {
+        Var x = Var.param(Tensor.of(new double[] {1, 2}, 2));
+        Var y = x.mul(3).retainGrad();
+        y.square().sum().backward();
+        assertArrayEquals(new double[] {6, 12}, y.grad().toDoubleArray(), 1e-12); // 2y
+        assertArrayEquals(new double[] {18, 36}, x.grad().toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void backwardNeedsAScalarOrAnExplicitGradient() {
+        Var x = Var.param(Tensor.of(new double[] {1, 2}, 2));
+        Var y = x.mul(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, y::backward);
+        assertTrue(e.getMessage().contains("[2]"), e.getMessage());
+        y.backward(Tensor.of(new double[] {1, 10}, 2), false);
+        assertArrayEquals(new double[] {2, 20}, x.grad().toDoubleArray());
+    }
+
+    @Test
+    void parameterGradientsSurviveTheTensorScopeOfTheStep() {
+        Var w = Var.param(Tensor.of(new float[] {1, 2}, 2));
+        for (int step = 0; step < 2; step++) {
+            try (TensorScope scope = TensorScope.open()) {
+                w.mul(w).sum().backward();
+            }
+        }
+        assertArrayEquals(new float[] {4, 8}, w.grad().toFloatArray()); // accumulated over both steps
+    }
+
+    @Test
+    void linearNamesItsShapesOnBadInput() {
+        Var x = Var.constant(Tensor.zeros(50, 100));
+        Var w = Var.param(Tensor.zeros(200, 230));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> x.linear(w, null));
+        assertTrue(e.getMessage().contains("230->200") && e.getMessage().contains("[50, 100]"), e.getMessage());
+    }
+}

@@ -39,7 +39,7 @@ final class LinalgOps {
         Backward bw = (g, n) -> {
             Tensor g2 = g.reshape(-1, out);
             if (n.needs(0)) n.grad(0, g2.matmul(wv).reshape(xs.dims()));
-            if (n.needs(1)) n.grad(1, g2.t().matmul(x2));
+            n.gradMatmul(1, g2.t(), x2);
             if (b != null && n.needs(2)) n.grad(2, g2.sum(0));
         };
         return b == null ? op("linear", result, saving(xv, wv), bw, x, w) : op("linear", result, saving(xv, wv), bw, x, w, b);

@@ -69,6 +69,12 @@ public final class Node {
         if (in.requiresGrad()) in.accumulate(unbroadcast(g, in.value().shape()));
     }
 
+    /** Like {@code grad(i, a.matmul(b))} for a 2-D input, but a parameter's gradient accumulates the product in place. */
+    public void gradMatmul(int i, Tensor a, Tensor b) {
+        Var in = inputs[i];
+        if (in.requiresGrad()) in.accumulateMatmul(a, b);
+    }
+
     /** Sums {@code g} over the dims that broadcasting added or stretched, giving a tensor of {@code shape}. */
     public static Tensor unbroadcast(Tensor g, somnium.tensor.Shape shape) {
         if (g.shape().equals(shape)) return g;

@@ -214,6 +214,16 @@ public final class Var {
         }
     }
 
+    /** Adds the product a·b to the gradient; a leaf's grad buffer takes it directly (no temporary). */
+    void accumulateMatmul(Tensor a, Tensor b) {
+        if (node == null && value.rank() == 2) {
+            if (grad == null) grad = persistentZeros(value);
+            grad.addMatmulInPlace(a, b);
+        } else {
+            accumulate(a.matmul(b));
+        }
+    }
+
     /** Hands over (and forgets) the gradient collected for this intermediate. */
     Tensor takePendingGrad() {
         Tensor g = pending;

@@ -96,6 +96,15 @@ public interface Backend {
     /** Fills a contiguous float tensor with Philox normals (Box-Muller, see {@code Philox}). */
     void normal(Tensor out, long seed, long offset, double mean, double std);
 
+    /**
+     * {@code out += a·b} for 2-D a [m, k], b [k, n] and a contiguous out [m, n] (added for autograd: a weight
+     * gradient accumulates straight into its buffer, with no temporary). The default composes matmul and add.
+     */
+    default void matmulAccumulate(Tensor a, Tensor b, Tensor out) {
+        Tensor p = a.matmul(b);
+        binary(BinaryOp.ADD, out, p, out);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Fused recurrent cells (added for autograd's fused GRU; the defaults compose existing Tensor ops, so a
     // backend works without them and overrides them only to go faster)

@@ -1064,6 +1064,19 @@ public final class Tensor {
         v.storage.bumpVersion();
     }
 
+    /** this += a·b for matrices (this contiguous [m, n], a [m, k], b [k, n]; transposed views are fine). */
+    public Tensor addMatmulInPlace(Tensor a, Tensor b) {
+        checkCompatible("addMatmulInPlace", a);
+        checkCompatible("addMatmulInPlace", b);
+        requireFloating("addMatmulInPlace");
+        if (rank() != 2 || a.rank() != 2 || b.rank() != 2 || a.dim(0) != dim(0) || b.dim(1) != dim(1) || a.dim(1) != b.dim(0))
+            throw new IllegalArgumentException("addMatmulInPlace: " + shape + " += " + a.shape + " x " + b.shape + " does not fit");
+        if (!isContiguous()) throw new IllegalArgumentException("addMatmulInPlace: target " + shape + " must be contiguous");
+        backend().matmulAccumulate(a, b, this);
+        storage.bumpVersion();
+        return this;
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Fused recurrent cells
     // ------------------------------------------------------------------------------------------------

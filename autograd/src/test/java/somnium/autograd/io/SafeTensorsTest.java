@@ -69,7 +69,7 @@ class SafeTensorsTest {
         Path truncated = dir.resolve("truncated.safetensors");
         Files.write(truncated, java.util.Arrays.copyOf(good, good.length - 10));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.load(truncated));
-        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("out.bias") && e.getMessage().contains(truncated.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("'out.") && e.getMessage().contains(truncated.toString()), e.getMessage());
 
         Path tiny = dir.resolve("tiny.safetensors");
         Files.write(tiny, new byte[] {1, 2, 3});

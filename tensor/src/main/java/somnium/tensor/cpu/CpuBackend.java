@@ -331,6 +331,19 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmulAccumulate(Tensor a, Tensor b, Tensor out) {
+        Layout la = layout(a), lb = layout(b);
+        if (out.dtype() != DType.F32 || la == null || lb == null || !out.isContiguous()) {
+            Backend.super.matmulAccumulate(a, b, out);
+            return;
+        }
+        int m = out.dim(0), n = out.dim(1), k = a.dim(1);
+        if (m == 0 || n == 0) return;
+        Gemm.sgemm(la.trans, lb.trans, m, n, k, Elementwise.f(a), a.offset(), la.ld, Elementwise.f(b), b.offset(), lb.ld,
+                Elementwise.f(out), out.offset(), n, true);
+    }
+
+    @Override
     public void gruCellForward(Tensor gi, Tensor gh, Tensor h, Tensor hOut, Tensor saved) {
         if (FusedRnn.fits(gi, gh, h, hOut, saved)) FusedRnn.gruForward(gi, gh, h, hOut, saved);
         else Backend.super.gruCellForward(gi, gh, h, hOut, saved);

@@ -221,12 +221,13 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
                 Rssm.State starts = flatten(wm.rollout().posteriors());
                 ActorCritic.Losses ac = agent.behavior.losses(agent.model, starts, cfg.imagHorizon(), cfg.discount(), cfg.returnLambda(), rng);
 
-                // The actor loss reaches the world model through the imagined dynamics; those gradients are
-                // dropped: backpropagate it first, then clear the model's gradients before the model loss.
+                // Each loss trains only its own parameters. The actor loss also reaches the world model (through
+                // the imagined dynamics and the reward head) and the value model (through the bootstrap values);
+                // those gradients are dropped: backpropagate it first, then clear them before the other losses.
                 agent.actorOpt.zeroGrad();
-                agent.valueOpt.zeroGrad();
                 ac.actor().backward();
                 agent.modelOpt.zeroGrad();
+                agent.valueOpt.zeroGrad();
                 wm.total().backward();
                 ac.value().backward();
                 Map<String, Double> m = new LinkedHashMap<>(wm.metrics());

@@ -38,7 +38,7 @@ import somnium.tensor.Device;
  */
 @Command(name = "somnium", mixinStandardHelpOptions = true, version = "somnium 0.1.0",
         description = "Train and evaluate world-model agents (PlaNet, Dreamer).",
-        subcommands = {Main.Train.class, Main.Resume.class, Main.Eval.class, Main.ListCommand.class})
+        subcommands = {Main.Train.class, Main.Resume.class, Main.Eval.class, Main.ListCommand.class, Main.PlotCommand.class})
 public final class Main implements Runnable {
     final AlgorithmRegistry algorithms;
     final EnvCatalog envs;
@@ -246,6 +246,37 @@ public final class Main implements Runnable {
             out.println("environments:");
             if (main.envs.ids().isEmpty()) out.println("  (none registered)");
             for (String id : main.envs.ids()) out.println("  " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "plot", mixinStandardHelpOptions = true,
+            description = "Plot a metric of several runs as learning curves: the mean per group, with min and max over its runs.")
+    static final class PlotCommand implements java.util.concurrent.Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Option(names = "--key", defaultValue = "eval/return", description = "metric to plot (default: ${DEFAULT-VALUE})") String key;
+        @Option(names = "--title", defaultValue = "", description = "chart title (default: the metric)") String title;
+        @Option(names = "--out", required = true, description = "PNG file to write") Path out;
+        @Parameters(arity = "1..*", paramLabel = "LABEL=RUN[,RUN...]", description = "a group label and its run directories") List<String> groups;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.LinkedHashMap<String, List<Path>> g = new java.util.LinkedHashMap<>();
+            for (String arg : groups) {
+                int eq = arg.indexOf('=');
+                if (eq <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "expected LABEL=RUN[,RUN...], got '" + arg + "'");
+                List<Path> runs = new ArrayList<>();
+                for (String r : arg.substring(eq + 1).split(",")) {
+                    Path m = Path.of(r).resolve("metrics.jsonl");
+                    if (!java.nio.file.Files.isRegularFile(m))
+                        throw new CommandLine.ParameterException(spec.commandLine(), "no metrics.jsonl in run directory '" + r + "'");
+                    runs.add(m);
+                }
+                g.put(arg.substring(0, eq), runs);
+            }
+            if (!Plots.compare(g, key, title.isEmpty() ? key : title, out))
+                throw new CommandLine.ParameterException(spec.commandLine(), "none of the runs logged '" + key + "'");
+            spec.commandLine().getOut().println("wrote " + out);
             return 0;
         }
     }

@@ -63,4 +63,59 @@ public final class Plots {
         AtomicFiles.write(file, o -> o.write(png));
         return true;
     }
+
+    /**
+     * A learning-curve chart comparing groups of runs: for each group (e.g. one algorithm on one task, several
+     * seeds), the mean of {@code key} over the group's runs at each step where every run has a value, plus
+     * the per-step minimum and maximum as dashed series. Returns false (no file) when no run has the key.
+     */
+    public static boolean compare(Map<String, List<Path>> groups, String key, String title, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("environment steps").yAxisTitle(key).build();
+        chart.getStyler().setMarkerSize(4);
+        boolean any = false;
+        for (Map.Entry<String, List<Path>> g : groups.entrySet()) {
+            List<java.util.TreeMap<Long, Double>> runs = new ArrayList<>();
+            for (Path metrics : g.getValue()) {
+                java.util.TreeMap<Long, Double> pts = new java.util.TreeMap<>();
+                for (MetricsLog.Record rec : MetricsLog.read(metrics)) {
+                    Double v = rec.scalars().get(key);
+                    if (v != null && Double.isFinite(v)) pts.put(rec.step(), v);
+                }
+                if (!pts.isEmpty()) runs.add(pts);
+            }
+            if (runs.isEmpty()) continue;
+            java.util.TreeSet<Long> steps = new java.util.TreeSet<>(runs.get(0).keySet());
+            for (var r : runs) steps.retainAll(r.keySet());
+            if (steps.isEmpty()) continue;
+            double[] x = new double[steps.size()], mean = new double[x.length], lo = new double[x.length], hi = new double[x.length];
+            int i = 0;
+            for (long st : steps) {
+                double sum = 0, mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
+                for (var r : runs) {
+                    double v = r.get(st);
+                    sum += v;
+                    mn = Math.min(mn, v);
+                    mx = Math.max(mx, v);
+                }
+                x[i] = st;
+                mean[i] = sum / runs.size();
+                lo[i] = mn;
+                hi[i] = mx;
+                i++;
+            }
+            String label = g.getKey() + " (" + runs.size() + (runs.size() == 1 ? " run)" : " runs)");
+            chart.addSeries(label, x, mean).setMarker(x.length > 50 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            if (runs.size() > 1) {
+                chart.addSeries(g.getKey() + " min", x, lo).setMarker(SeriesMarkers.NONE)
+                        .setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+                chart.addSeries(g.getKey() + " max", x, hi).setMarker(SeriesMarkers.NONE)
+                        .setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+            }
+            any = true;
+        }
+        if (!any) return false;
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, o -> o.write(png));
+        return true;
+    }
 }

@@ -36,9 +36,13 @@ public final class CudaBackend implements Backend {
     /** Elements of the largest im2col buffer a convolution uses at once (64 MiB of floats); batches are chunked. */
     static final long CONV_COL_LIMIT = Long.getLong("somnium.cuda.convColElements", 16L << 20);
 
+    /** Which float GEMM runs: AUTO = cuBLAS where it loaded, else TF32 when enabled (sm_80+), else TILED. */
+    public enum GemmPath { AUTO, TILED, TF32, CUBLAS }
+
     final CudaDevice device;
     private final Device id;
     private final CublasGemm cublas;
+    private volatile GemmPath gemmPath = GemmPath.AUTO;
     /** err[0..2] of the index kernels: {flag, bad index, position}. */
     private final CudaStorage indexErr;
 
@@ -57,6 +61,21 @@ public final class CudaBackend implements Backend {
     /** Device name, compute capability, PTX arch, and whether cuBLAS is in use. */
     public String describe() {
         return device + (cublas != null ? ", cuBLAS via JCublas" : ", own GEMM kernels (no cuBLAS: " + CublasGemm.unavailableReason() + ")");
+    }
+
+    /** Chooses the float GEMM (tests and benchmarks compare the paths); throws if the path cannot run here. */
+    public void setGemmPath(GemmPath path) {
+        if (path == GemmPath.CUBLAS && cublas == null) throw new IllegalStateException("cuBLAS unavailable: " + CublasGemm.unavailableReason());
+        if (path == GemmPath.TF32 && !tf32Possible()) throw new IllegalStateException("TF32 needs compute capability 8.0+ and sm_90 PTX: " + device);
+        gemmPath = path;
+    }
+
+    public boolean cublasAvailable() {
+        return cublas != null;
+    }
+
+    public boolean tf32Possible() {
+        return device.ccMajor >= 8 && device.arch.equals(Ptx.ARCH_SM90);
     }
 
     public SizeClassAllocator<?> allocator() {
@@ -501,11 +520,12 @@ public final class CudaBackend implements Backend {
     void gemm(DType dt, boolean ta, boolean tb, int m, int n, int k, double alpha, long A, int lda, long sA,
               long B, int ldb, long sB, long C, int ldc, long sC, int batch, boolean accumulate) {
         if (m == 0 || n == 0 || batch == 0) return;
-        if (dt == DType.F32 && cublas != null) {
+        GemmPath path = gemmPath;
+        if (dt == DType.F32 && cublas != null && (path == GemmPath.AUTO || path == GemmPath.CUBLAS)) {
             cublas.sgemm(device, ta, tb, m, n, k, (float) alpha, A, lda, sA, B, ldb, sB, C, ldc, sC, batch, accumulate);
             return;
         }
-        boolean tf32 = dt == DType.F32 && TF32 && device.ccMajor >= 8 && device.arch.equals(Ptx.ARCH_SM90);
+        boolean tf32 = dt == DType.F32 && tf32Possible() && (path == GemmPath.TF32 || (path == GemmPath.AUTO && TF32));
         String kernel = dt == DType.F64 ? "dgemm_tiled" : tf32 ? "sgemm_tf32" : "sgemm_tiled";
         int threads = tf32 ? 128 : 256;
         int es = dt.bytes();

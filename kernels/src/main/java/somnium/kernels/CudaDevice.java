@@ -11,6 +11,7 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
+import jcuda.driver.JITOptions;
 import jcuda.driver.JCudaDriver;
 
 /**
@@ -107,17 +108,24 @@ final class CudaDevice {
     private CUmodule loadModule(String family) {
         makeCurrent();
         String ptx = Ptx.load(family, arch);
+        byte[] text = ptx.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] z = java.util.Arrays.copyOf(text, text.length + 1);   // NUL-terminated for the driver
         CUmodule m = new CUmodule();
-        byte[] log = new byte[8192];
-        int[] options = {CUjit_option.CU_JIT_ERROR_LOG_BUFFER, CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
-        Pointer values = Pointer.to(Pointer.to(log), Pointer.to(new long[] {log.length}));
+        // JITOptions marshals the (buffer, size) option pairs correctly (a size is passed by value, not by pointer).
+        JITOptions jit = new JITOptions();
+        jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[8192]);
+        jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, 8192);
         try {
-            cuModuleLoadDataEx(m, ptx, options.length, options, values);
+            cuModuleLoadDataJIT(m, Pointer.to(z), jit);
         } catch (RuntimeException e) {
-            int n = 0;
-            while (n < log.length && log[n] != 0) n++;
+            String log;
+            try {
+                log = jit.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+            } catch (RuntimeException ignored) {
+                log = "(unavailable)";
+            }
             throw new IllegalStateException("loading kernel family " + family + " (" + arch + " PTX) on " + name + " failed: "
-                    + e.getMessage() + "; JIT log: " + new String(log, 0, n, java.nio.charset.StandardCharsets.UTF_8), e);
+                    + e.getMessage() + "; JIT log: " + log, e);
         }
         return m;
     }

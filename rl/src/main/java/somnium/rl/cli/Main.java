@@ -76,9 +76,20 @@ public final class Main implements Runnable {
     }
 
     static Device device(String name) {
-        if (name.equalsIgnoreCase("auto")) return Backends.isAvailable(Device.Kind.CUDA) ? Device.cuda(0) : Device.CPU;
+        if (name.equalsIgnoreCase("auto")) return Device.CPU; // until the algorithms place tensors on CUDA
         Device d = Device.parse(name);
-        if (!Backends.isAvailable(d.kind())) throw new IllegalArgumentException("device " + d + " is not available (use --device cpu or auto)");
+        if (!Backends.isAvailable(d.kind())) {
+            String why = "device " + d + " is not available";
+            try {
+                Backends.get(d);
+            } catch (IllegalStateException e) {
+                why = e.getMessage(); // names the reason, e.g. no driver
+            }
+            throw new IllegalArgumentException(why + " (use --device cpu or auto)");
+        }
+        if (d.kind() != Device.Kind.CPU)
+            throw new IllegalArgumentException("device " + d + " is available, but PlaNet and Dreamer do not place their tensors on it yet"
+                    + " (the CUDA backend is tested on its own; see kernels/README.md); use --device cpu");
         return d;
     }
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  * <p>There is no hidden state: every number is a pure function of {@code (seed, word index)}. A draw of
  * {@code n} values that starts at stream position {@code offset} reads the words {@code offset,
  * offset + 1, ...}; the caller advances its offset by the matching {@code wordsUsed*} count (or lets
- * {@link PhiloxStream} do it). The full contract, with a CUDA sketch, is in {@code docs/random.md}.
+ * {@link Rng} do it). The full contract, with a CUDA sketch, is in {@code docs/random.md}.
  *
  * <h2>Stream layout (the contract the CUDA side implements)</h2>
  * <ul>

@@ -30,10 +30,14 @@ public final class Rng {
         return offset;
     }
 
-    /** Reserves {@code words} words of the stream and returns the offset where they start. */
+    /**
+     * Reserves {@code words} words of the stream (e.g. for a draw made on the GPU) and returns the offset where
+     * they start.
+     */
     public long advance(long words) {
+        if (words < 0) throw new IllegalArgumentException("Rng.advance: words must be >= 0, got " + words);
         long start = offset;
-        offset += words;
+        offset = Math.addExact(offset, words);
         return start;
     }
 
@@ -82,6 +86,44 @@ public final class Rng {
     public long nextLong() {
         long start = advance(2);
         return ((long) Philox.word(seed, start) << 32) | (Philox.word(seed, start + 1) & 0xffffffffL);
+    }
+
+    // ---- host arrays (no Tensor): the same stream, for code that works on plain arrays ----
+
+    /** Rounds the offset up to a multiple of 4, so the next draw starts on a Philox block boundary. */
+    public Rng alignToBlock() {
+        offset = Math.addExact(offset, 3) & ~3L;
+        return this;
+    }
+
+    public void nextUniform(float[] out, int off, int n, float lo, float hi) {
+        Philox.fillUniform(out, off, n, seed, advance(Philox.wordsUsedUniform(n)), lo, hi);
+    }
+
+    public void nextUniform(double[] out, int off, int n, double lo, double hi) {
+        Philox.fillUniform(out, off, n, seed, advance(Philox.wordsUsedUniformDouble(n)), lo, hi);
+    }
+
+    public void nextNormal(float[] out, int off, int n, float mean, float std) {
+        Philox.fillNormal(out, off, n, seed, advance(Philox.wordsUsedNormal(n)), mean, std);
+    }
+
+    public void nextNormal(double[] out, int off, int n, double mean, double std) {
+        Philox.fillNormal(out, off, n, seed, advance(Philox.wordsUsedNormal(n)), mean, std);
+    }
+
+    public void nextInts(int[] out, int off, int n, int bound) {
+        Philox.fillInts(out, off, n, seed, advance(Philox.wordsUsedInts(n)), bound);
+    }
+
+    /** One category per row of {@code p} (probabilities or logits), see {@link Philox#fillCategorical}. */
+    public void nextCategorical(int[] out, int off, int rows, int cats, float[] p, int pOff, boolean logits) {
+        Philox.fillCategorical(out, off, rows, cats, p, pOff, logits, seed, advance(Philox.wordsUsedCategorical(rows)));
+    }
+
+    /** One uniform float in [0, 1) (one word). */
+    public float nextFloat() {
+        return Philox.uniformFloat(Philox.word(seed, advance(1)));
     }
 
     @Override

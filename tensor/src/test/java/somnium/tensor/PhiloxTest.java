@@ -224,7 +224,7 @@ class PhiloxTest {
         assertThrows(IllegalArgumentException.class, () -> Philox.fillInts(out, 0, 4, 1, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> Philox.fillInts(out, 0, 4, 1, -1, 5));
         assertThrows(IllegalArgumentException.class, () -> Philox.fillInts(out, 0, 4, 1, Long.MAX_VALUE - 3, 5));
-        assertThrows(IllegalArgumentException.class, () -> new PhiloxStream(1, -1));
+        assertThrows(IllegalArgumentException.class, () -> new Rng(1, -1));
         float[] p = {0.5f, Float.NaN, 0.5f, 0.5f};
         var e = assertThrows(IllegalArgumentException.class,
                 () -> Philox.fillCategorical(out, 0, 2, 2, p, 0, false, 1, 0));
@@ -396,21 +396,21 @@ class PhiloxTest {
 
     @Test
     void streamAdvancesByTheWordsUsedAndResumesExactly() {
-        PhiloxStream s = new PhiloxStream(2024);
+        Rng s = new Rng(2024);
         float[] u = new float[5];
-        s.nextUniform(u);
+        s.nextUniform(u, 0, u.length, 0f, 1f);
         assertEquals(5, s.offset());
         float[] z = new float[3];
-        s.nextNormal(z);
+        s.nextNormal(z, 0, z.length, 0f, 1f);
         assertEquals(9, s.offset());
         int[] ints = new int[2];
         s.nextInts(ints, 0, 2, 6);
         assertEquals(13, s.offset());
         assertEquals(16, s.alignToBlock().offset());
-        assertEquals(16, s.reserve(100));
+        assertEquals(16, s.advance(100));
         assertEquals(116, s.offset());
 
-        PhiloxStream saved = new PhiloxStream(s.seed(), s.offset());
+        Rng saved = new Rng(s.seed(), s.offset());
         float[] x = new float[17], y = new float[17];
         s.nextNormal(x, 0, 17, 0f, 1f);
         saved.nextNormal(y, 0, 17, 0f, 1f);

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Markdown tables for docs/performance.md from one sitting's results.
 
-Usage: perf_tables.py DIR   where DIR holds sgemm-jmh.json (JMH -rf json), sgemm-torch-t1.jsonl,
-sgemm-torch-t2.jsonl (shared/reference/sgemm.py output), conv-jmh.json, conv-torch-t1.jsonl, conv-torch-t2.jsonl.
+Usage: perf_tables.py DIR   where DIR holds sgemm-jmh*.json (JMH -rf json), sgemm-torch-t1.jsonl,
+sgemm-torch-t2.jsonl (shared/reference/sgemm.py output), conv-jmh*.json, conv-torch-t1.jsonl, conv-torch-t2.jsonl.
 Ours: JMH average time (mean over measurement iterations); theirs: the script's median.
 """
 import json, os, sys
@@ -22,9 +22,13 @@ def jsonl(name):
     return out
 
 
-def jmh(name):
-    p = os.path.join(d, name)
-    return json.load(open(p)) if os.path.exists(p) else []
+def jmh(prefix):
+    """All JMH JSON results in DIR whose name starts with prefix (one run, or one per thread count)."""
+    out = []
+    for f in sorted(os.listdir(d)):
+        if f.startswith(prefix) and f.endswith(".json"):
+            out.extend(json.load(open(os.path.join(d, f))))
+    return out
 
 
 SHAPES = ["sq64", "sq128", "sq256", "sq512", "sq1024", "sq2048",
@@ -38,7 +42,7 @@ def dims(s):
 
 
 ours = {}
-for r in jmh("sgemm-jmh.json"):
+for r in jmh("sgemm-jmh"):
     p = r["params"]
     us = r["primaryMetric"]["score"]
     best_us = min(x for fork in r["primaryMetric"]["rawData"] for x in fork)
@@ -79,7 +83,7 @@ for s in SHAPES:
           f"{o2[1] / o1[1]:.2f} | {b2 / b1:.2f} |")
 
 conv = {}
-for r in jmh("conv-jmh.json"):
+for r in jmh("conv-jmh"):
     name = r["benchmark"].split(".")[-1]
     conv[(name, int(r["params"]["threads"]))] = (r["primaryMetric"]["score"],  # ms per batch of 250
                                                  min(x for fork in r["primaryMetric"]["rawData"] for x in fork))

@@ -34,8 +34,12 @@ import java.util.Arrays;
 public final class Conv {
     private Conv() {}
 
-    /** Target number of GEMM columns (images x output pixels) per group. */
-    static final int GROUP_COLS = 512;
+    /**
+     * Target number of GEMM columns (images x output pixels) per group; {@code -Dsomnium.conv.groupCols}
+     * overrides it (read once, for experiments). 128, 256, 512 and 1024 measured within the noise of a
+     * shared machine on the Dreamer layers.
+     */
+    static final int GROUP_COLS = Integer.getInteger("somnium.conv.groupCols", 256);
     /** Largest im2col workspace per group, in floats (4 MiB). */
     static final int MAX_COL = 1 << 20;
 
@@ -143,6 +147,12 @@ public final class Conv {
         float[] col = new float[0];
         float[] mat = new float[0];
         float[] partial = new float[0];
+        float[] phase = new float[0];
+
+        float[] phase(int size) {
+            if (phase.length < size) phase = new float[size];
+            return phase;
+        }
 
         float[] col(int size) {
             if (col.length < size) col = new float[size];
@@ -186,6 +196,7 @@ public final class Conv {
         boolean overGroups = Parallel.threads() > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS;
         Parallel.RangeBody body = (g0, g1) -> {
             Work ws = WORK.get();
+            float[] phase = ws.phase(phaseSize(c, kh, kw, s, oh, ow));
             for (int gr = g0; gr < g1; gr++) {
                 int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
                 float[] col;
@@ -197,7 +208,7 @@ public final class Conv {
                 } else {
                     col = ws.col(ckk * cols);
                     for (int img = 0; img < gi; img++)
-                        im2col(x, (i0 + img) * c * hh * ww, c, hh, ww, kh, kw, s, p, oh, ow, col, img * pix, cols);
+                        im2col(x, (i0 + img) * c * hh * ww, c, hh, ww, kh, kw, s, p, oh, ow, col, img * pix, cols, phase);
                 }
                 if (gi == 1) {
                     int yOff = i0 * k * pix;
@@ -234,6 +245,7 @@ public final class Conv {
         boolean overGroups = Parallel.threads() > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS;
         Parallel.RangeBody body = (g0, g1) -> {
             Work ws = WORK.get();
+            float[] phase = ws.phase(phaseSize(c, kh, kw, s, oh, ow));
             for (int gr = g0; gr < g1; gr++) {
                 int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
                 float[] dyg;
@@ -252,7 +264,7 @@ public final class Conv {
                     int off = (i0 + i) * img;
                     if (bias == null) Arrays.fill(dx, off, off + img, 0f);
                     else for (int ch = 0; ch < c; ch++) Arrays.fill(dx, off + ch * hh * ww, off + (ch + 1) * hh * ww, bias[ch]);
-                    col2im(dcol, i * pix, cols, c, hh, ww, kh, kw, s, p, oh, ow, dx, off);
+                    col2im(dcol, i * pix, cols, c, hh, ww, kh, kw, s, p, oh, ow, dx, off, phase);
                 }
             }
         };
@@ -272,6 +284,7 @@ public final class Conv {
         float[] partial = overGroups ? WORK.get().partial((chunks - 1) * dwSize) : null;
         Parallel.RangeBody body = (c0, c1) -> {
             Work ws = WORK.get();
+            float[] phase = ws.phase(phaseSize(c, kh, kw, s, oh, ow));
             for (int ch = c0; ch < c1; ch++) {
                 int gStart = (int) ((long) groups * ch / chunks), gEnd = (int) ((long) groups * (ch + 1) / chunks);
                 float[] target = ch == 0 ? dw : partial;
@@ -281,7 +294,7 @@ public final class Conv {
                     int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
                     float[] col = ws.col(ckk * cols);
                     for (int i = 0; i < gi; i++)
-                        im2col(x, (i0 + i) * c * hh * ww, c, hh, ww, kh, kw, s, p, oh, ow, col, i * pix, cols);
+                        im2col(x, (i0 + i) * c * hh * ww, c, hh, ww, kh, kw, s, p, oh, ow, col, i * pix, cols, phase);
                     float[] dyg;
                     int dyOff;
                     if (gi == 1) {
@@ -322,47 +335,95 @@ public final class Conv {
                 System.arraycopy(dy, ((i0 + i) * k + o) * pix, dst, o * cols + i * pix, pix);
     }
 
+    /*
+     * im2col and col2im go through "phase planes" so that their inner loops are contiguous copies/adds with no
+     * bounds checks. For stride s, the zero-padded image splits into s*s planes,
+     *     plane(a, b)[ch][i][j] = xpad[ch][i*s + a][j*s + b],
+     * and then the input under kernel tap (ky, kx) at output pixel (oy, ox) is
+     *     plane(ky % s, kx % s)[ch][oy + ky / s][ox + kx / s],
+     * contiguous in ox. Building the planes is one strided pass over the (much smaller) image; the im2col
+     * matrix, kh*kw/s^2 times larger, is then written with plain copies. Only the planes a < min(s, kh),
+     * b < min(s, kw) are ever read, so only those are built.
+     */
+
+    /** Floats of phase-plane workspace for one image. */
+    static int phaseSize(int c, int kh, int kw, int s, int oh, int ow) {
+        int ph = oh + (kh - 1) / s, pw = ow + (kw - 1) / s;
+        return c * Math.min(s, kh) * Math.min(s, kw) * ph * pw;
+    }
+
     /** Writes the patches of one image x[xOff..] ([c, hh, ww]) into col rows (c,ky,kx), columns colOff + q. */
     static void im2col(float[] x, int xOff, int c, int hh, int ww, int kh, int kw, int s, int p, int oh, int ow,
-                       float[] col, int colOff, int ldcol) {
+                       float[] col, int colOff, int ldcol, float[] phase) {
+        int sa = Math.min(s, kh), sb = Math.min(s, kw), ph = oh + (kh - 1) / s, pw = ow + (kw - 1) / s;
+        int plane = ph * pw;
+        // 1. split the padded image into phase planes
+        for (int ch = 0; ch < c; ch++) {
+            int src = xOff + ch * hh * ww;
+            for (int a = 0; a < sa; a++)
+                for (int b = 0; b < sb; b++) {
+                    int dst = ((ch * sa + a) * sb + b) * plane;
+                    int lo = Math.min(pw, p - b <= 0 ? 0 : (p - b + s - 1) / s);
+                    int hi = Math.max(lo, Math.min(pw, Math.floorDiv(ww - 1 + p - b, s) + 1));
+                    for (int i = 0; i < ph; i++, dst += pw) {
+                        int iy = i * s + a - p;
+                        if (iy < 0 || iy >= hh) {
+                            Arrays.fill(phase, dst, dst + pw, 0f);
+                            continue;
+                        }
+                        int row = src + iy * ww + b - p;
+                        for (int j = 0; j < lo; j++) phase[dst + j] = 0f;
+                        if (s == 1) System.arraycopy(x, row + lo, phase, dst + lo, hi - lo);
+                        else for (int j = lo; j < hi; j++) phase[dst + j] = x[row + j * s];
+                        for (int j = hi; j < pw; j++) phase[dst + j] = 0f;
+                    }
+                }
+        }
+        // 2. every (ch, ky, kx, oy) row segment of col is a contiguous run of one plane
         for (int ch = 0; ch < c; ch++)
             for (int ky = 0; ky < kh; ky++)
                 for (int kx = 0; kx < kw; kx++) {
-                    int row = colOff + ((ch * kh + ky) * kw + kx) * ldcol;
-                    int lo = Math.min(ow, p - kx <= 0 ? 0 : (p - kx + s - 1) / s);
-                    int hi = Math.max(lo, Math.min(ow, Math.floorDiv(ww - 1 + p - kx, s) + 1));
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * s - p + ky, dst = row + oy * ow;
-                        if (iy < 0 || iy >= hh) {
-                            Arrays.fill(col, dst, dst + ow, 0f);
-                            continue;
-                        }
-                        for (int ox = 0; ox < lo; ox++) col[dst + ox] = 0f;
-                        int src = xOff + (ch * hh + iy) * ww - p + kx;
-                        if (s == 1) System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-                        else for (int ox = lo; ox < hi; ox++) col[dst + ox] = x[src + ox * s];
-                        for (int ox = hi; ox < ow; ox++) col[dst + ox] = 0f;
+                    int dst = colOff + ((ch * kh + ky) * kw + kx) * ldcol;
+                    int src = ((ch * sa + ky % s) * sb + kx % s) * plane + (ky / s) * pw + kx / s;
+                    for (int oy = 0; oy < oh; oy++, dst += ow, src += pw) {
+                        if (ow >= 16) System.arraycopy(phase, src, col, dst, ow);
+                        else for (int ox = 0; ox < ow; ox++) col[dst + ox] = phase[src + ox];
                     }
                 }
     }
 
     /** The adjoint of im2col: adds each column's patch back into the image dx[dxOff..] ([c, hh, ww]). */
     static void col2im(float[] col, int colOff, int ldcol, int c, int hh, int ww, int kh, int kw, int s, int p,
-                       int oh, int ow, float[] dx, int dxOff) {
+                       int oh, int ow, float[] dx, int dxOff, float[] phase) {
+        int sa = Math.min(s, kh), sb = Math.min(s, kw), ph = oh + (kh - 1) / s, pw = ow + (kw - 1) / s;
+        int plane = ph * pw;
+        Arrays.fill(phase, 0, c * sa * sb * plane, 0f);
+        // 1. accumulate the col rows into the phase planes (contiguous adds)
         for (int ch = 0; ch < c; ch++)
             for (int ky = 0; ky < kh; ky++)
                 for (int kx = 0; kx < kw; kx++) {
-                    int row = colOff + ((ch * kh + ky) * kw + kx) * ldcol;
-                    int lo = Math.min(ow, p - kx <= 0 ? 0 : (p - kx + s - 1) / s);
-                    int hi = Math.max(lo, Math.min(ow, Math.floorDiv(ww - 1 + p - kx, s) + 1));
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * s - p + ky;
+                    int src = colOff + ((ch * kh + ky) * kw + kx) * ldcol;
+                    int dst = ((ch * sa + ky % s) * sb + kx % s) * plane + (ky / s) * pw + kx / s;
+                    for (int oy = 0; oy < oh; oy++, src += ow, dst += pw)
+                        for (int ox = 0; ox < ow; ox++) phase[dst + ox] += col[src + ox];
+                }
+        // 2. add the planes' interior (not the padding) into dx
+        for (int ch = 0; ch < c; ch++) {
+            int out = dxOff + ch * hh * ww;
+            for (int a = 0; a < sa; a++)
+                for (int b = 0; b < sb; b++) {
+                    int src = ((ch * sa + a) * sb + b) * plane;
+                    int lo = Math.min(pw, p - b <= 0 ? 0 : (p - b + s - 1) / s);
+                    int hi = Math.max(lo, Math.min(pw, Math.floorDiv(ww - 1 + p - b, s) + 1));
+                    for (int i = 0; i < ph; i++, src += pw) {
+                        int iy = i * s + a - p;
                         if (iy < 0 || iy >= hh) continue;
-                        int src = row + oy * ow, dst = dxOff + (ch * hh + iy) * ww - p + kx;
-                        if (s == 1) for (int ox = lo; ox < hi; ox++) dx[dst + ox] += col[src + ox];
-                        else for (int ox = lo; ox < hi; ox++) dx[dst + ox * s] += col[src + ox];
+                        int row = out + iy * ww + b - p;
+                        if (s == 1) for (int j = lo; j < hi; j++) dx[row + j] += phase[src + j];
+                        else for (int j = lo; j < hi; j++) dx[row + j * s] += phase[src + j];
                     }
                 }
+        }
     }
 
     // ------------------------------------------------------------------------------ double (direct loops)

@@ -287,38 +287,42 @@ public final class Gemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        // Indices are written as base + p*stride of the loop counter so that C2's range-check elimination
+        // can hoist the array bounds checks out of the loop.
         if (FMA) {
-            for (int p = 0; p < kc; p++, pa += MR, pb += NR) {
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector x = FloatVector.broadcast(S, ap[pa]);
+            for (int p = 0; p < kc; p++) {
+                int ia = pa + p * MR, ib = pb + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
                 c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, ap[pa + 1]);
+                x = FloatVector.broadcast(S, ap[ia + 1]);
                 c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, ap[pa + 2]);
+                x = FloatVector.broadcast(S, ap[ia + 2]);
                 c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, ap[pa + 3]);
+                x = FloatVector.broadcast(S, ap[ia + 3]);
                 c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-                x = FloatVector.broadcast(S, ap[pa + 4]);
+                x = FloatVector.broadcast(S, ap[ia + 4]);
                 c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-                x = FloatVector.broadcast(S, ap[pa + 5]);
+                x = FloatVector.broadcast(S, ap[ia + 5]);
                 c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
             }
         } else {
-            for (int p = 0; p < kc; p++, pa += MR, pb += NR) {
-                FloatVector b0 = FloatVector.fromArray(S, bp, pb);
-                FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-                FloatVector x = FloatVector.broadcast(S, ap[pa]);
+            for (int p = 0; p < kc; p++) {
+                int ia = pa + p * MR, ib = pb + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
                 c00 = x.mul(b0).add(c00); c01 = x.mul(b1).add(c01);
-                x = FloatVector.broadcast(S, ap[pa + 1]);
+                x = FloatVector.broadcast(S, ap[ia + 1]);
                 c10 = x.mul(b0).add(c10); c11 = x.mul(b1).add(c11);
-                x = FloatVector.broadcast(S, ap[pa + 2]);
+                x = FloatVector.broadcast(S, ap[ia + 2]);
                 c20 = x.mul(b0).add(c20); c21 = x.mul(b1).add(c21);
-                x = FloatVector.broadcast(S, ap[pa + 3]);
+                x = FloatVector.broadcast(S, ap[ia + 3]);
                 c30 = x.mul(b0).add(c30); c31 = x.mul(b1).add(c31);
-                x = FloatVector.broadcast(S, ap[pa + 4]);
+                x = FloatVector.broadcast(S, ap[ia + 4]);
                 c40 = x.mul(b0).add(c40); c41 = x.mul(b1).add(c41);
-                x = FloatVector.broadcast(S, ap[pa + 5]);
+                x = FloatVector.broadcast(S, ap[ia + 5]);
                 c50 = x.mul(b0).add(c50); c51 = x.mul(b1).add(c51);
             }
         }

@@ -109,7 +109,13 @@ class PlaNetCheckpointTest {
             Map<String, Double> x = new LinkedHashMap<>(a.get(i).scalars()), y = new LinkedHashMap<>(b.get(i).scalars());
             x.remove("fps");
             y.remove("fps");
-            assertEquals(x, y, "metrics at step " + a.get(i).step());
+            // Weights and optimizer state are compared bit for bit above. The logged scalars get a 1e-6 relative
+            // tolerance: reductions that end in FloatVector.reduceLanes(ADD) (e.g. the "kl" metric's mean) add their
+            // lanes in an unspecified order, which differs between interpreted and JIT-compiled code, so the last
+            // bits of a metric can differ between two identical runs.
+            assertEquals(x.keySet(), y.keySet(), "metrics at step " + a.get(i).step());
+            for (String k : x.keySet())
+                assertEquals(x.get(k), y.get(k), 1e-6 * Math.max(1, Math.abs(x.get(k))), k + " at step " + a.get(i).step());
             if (a.get(i).step() > mid && x.containsKey("model_loss")) compared++;
         }
         assertTrue(compared >= 2, "losses after the resume point were compared: " + compared);

@@ -154,7 +154,7 @@ public final class WorldModel extends Module {
         double klMean = kl.value().mean().item();
         Var klLoss = freeNats(kl);
         Map<String, Double> metrics = new LinkedHashMap<>();
-        int d = Math.min(spec.overshooting(), t);
+        int d = Math.min(spec.overshooting(), t - 1); // distances 1..D; a sequence of T steps allows up to T-1
         if (d > 1) {
             Var over = overshootingKl(roll, batch.actions(), d, rng);
             metrics.put("overshooting_kl", over.item());
@@ -191,7 +191,7 @@ public final class WorldModel extends Module {
                 Rssm.Rollout.stack(posts, Rssm.State::deter), Rssm.Rollout.stack(posts, Rssm.State::stoch),
                 Rssm.Rollout.stack(posts, Rssm.State::mean), Rssm.Rollout.stack(posts, Rssm.State::std)), b, 0, t - 1);
         Var sum = null;
-        for (int k = 1; k < d; k++) {
+        for (int k = 1; k <= d; k++) {
             int starts = t - k; // starts 0..t-1-k
             Var a = Var.constant(actions.narrow(1, k, starts).contiguous().reshape(b * starts, actions.dim(2)));
             cur = rssm.imagine(cur, a, rng);
@@ -200,7 +200,7 @@ public final class WorldModel extends Module {
                 Var klk = freeNats(target.kl(cur.dist()));
                 sum = sum == null ? klk : sum.add(klk);
             }
-            if (k + 1 < d) cur = dropLastStart(cur, b, starts);
+            if (k < d) cur = dropLastStart(cur, b, starts);
         }
         return sum == null ? Var.scalar(0) : sum;
     }

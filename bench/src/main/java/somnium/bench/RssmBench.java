@@ -60,7 +60,7 @@ public class RssmBench {
     Rng rng;
 
     static WorldModel.Spec spec() {
-        return new WorldModel.Spec(OBS, false, ACT, 200, 30, 200, 200, 2, 32, Activation.ELU, 0.1, 3.0, false, 1.0, 1.0, 0, 0, 8);
+        return new WorldModel.Spec(OBS, false, ACT, 200, 30, 200, 200, 2, 32, Activation.ELU, 0.1, 3.0, false, 1.0, 1.0, 0, 0, 8, 0.0);
     }
 
     @Setup

@@ -79,7 +79,7 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
     /** The world model of a config (Dreamer clips the batch-mean KL with free nats). */
     public static WorldModel.Spec spec(DreamerConfig c, int obsDim, int actionDim) {
         return new WorldModel.Spec(obsDim, c.useImages(), actionDim, c.deter(), c.stoch(), c.hidden(), c.hidden(), 2, c.cnnDepth(),
-                Activation.parse(c.activation()), 0.1, c.freeNats(), false, c.klScale(), 1.0, 0, 0.0, 8);
+                Activation.parse(c.activation()), 0.1, c.freeNats(), false, c.klScale(), 1.0, 0, 0.0, 8, 0.0);
     }
 
     /** The learnable parts of one agent: world model, actor-critic and their optimizers. */

@@ -80,7 +80,7 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
     public static WorldModel.Spec spec(PlaNetConfig c, int obsDim, int actionDim) {
         return new WorldModel.Spec(obsDim, c.useImages(), actionDim, c.deter(), c.stoch(), c.hidden(), c.embed(), 2, c.cnnDepth(),
                 Activation.parse(c.activation()), 0.1, c.freeNats(), true, 1.0, c.rewardScale(), c.overshooting(),
-                c.overshootingKlBeta(), c.bitDepth());
+                c.overshootingKlBeta(), c.bitDepth(), c.globalKlBeta());
     }
 
     /** The number of state dimensions the environment of a run produces (0 when it gives none). */

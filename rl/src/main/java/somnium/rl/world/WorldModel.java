@@ -26,18 +26,21 @@ import somnium.tensor.Tensor;
  * (Dreamer), see {@link Spec#freeNatsPerStep}. With {@link Spec#overshooting} D > 1, latent overshooting
  * (PlaNet, eq. 7) adds the KL between the posterior at t+d (gradient stopped) and the prior predicted
  * open-loop d steps from the posterior at t, for d = 2..D, weighted by {@link Spec#overshootingBeta}; all
- * KL terms are then averaged over the D distances.
+ * KL terms are then averaged over the D distances. With {@link Spec#globalKlBeta} > 0 the posterior is also
+ * pulled toward a standard normal (PlaNet's "global prior", off in its final config).
  */
 public final class WorldModel extends Module {
     /** Sizes and loss settings; PlaNetConfig and DreamerConfig map onto this. */
     public record Spec(int obsDim, boolean useImages, int actionDim, int deter, int stoch, int hidden, int embed,
                        int headLayers, int cnnDepth, Activation act, double minStd, double freeNats, boolean freeNatsPerStep,
-                       double klScale, double rewardScale, int overshooting, double overshootingBeta, int bitDepth) {
+                       double klScale, double rewardScale, int overshooting, double overshootingBeta, int bitDepth,
+                       double globalKlBeta) {
         public Spec {
             if (!useImages && obsDim < 1) throw new IllegalArgumentException("WorldModel: state observations need obs_dim >= 1, got " + obsDim);
             if (actionDim < 1) throw new IllegalArgumentException("WorldModel: action_dim must be >= 1, got " + actionDim);
             if (headLayers < 1) throw new IllegalArgumentException("WorldModel: head_layers must be >= 1, got " + headLayers);
             if (bitDepth < 1 || bitDepth > 8) throw new IllegalArgumentException("WorldModel: bit_depth must be in [1, 8], got " + bitDepth);
+            if (globalKlBeta < 0) throw new IllegalArgumentException("WorldModel: global_kl_beta must be >= 0, got " + globalKlBeta);
         }
     }
 
@@ -161,6 +164,13 @@ public final class WorldModel extends Module {
             klLoss = klLoss.add(over.mul(spec.overshootingBeta())).div(d);
         }
         Var total = obsLogProb.neg().sub(rewardLogProb.mul(spec.rewardScale())).add(klLoss.mul(spec.klScale()));
+        if (spec.globalKlBeta() > 0) {
+            // PlaNet's optional global prior: KL(q(s_t | ...) || N(0, I)), averaged over the batch.
+            Var zero = Var.constant(Tensor.zeros(b, t, spec.stoch())), one = Var.constant(Tensor.ones(b, t, spec.stoch()));
+            Var globalKl = post.kl(new Normal(zero, one, 1)).mean();
+            metrics.put("global_kl", globalKl.item());
+            total = total.add(globalKl.mul(spec.globalKlBeta()));
+        }
         metrics.put("model_loss", total.item());
         metrics.put("obs_loss", -obsLogProb.item());
         metrics.put("reward_loss", -rewardLogProb.item());

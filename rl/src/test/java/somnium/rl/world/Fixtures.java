@@ -14,17 +14,17 @@ public final class Fixtures {
 
     /** A tiny state model: obs 2, action 1, deter 3, stoch 2, hidden 4, embed 4, heads of 2 layers. */
     public static WorldModel.Spec tiny(Activation act, double freeNats, boolean perStep, int overshooting, double beta) {
-        return new WorldModel.Spec(2, false, 1, 3, 2, 4, 4, 2, 8, act, 0.1, freeNats, perStep, 1.0, 1.0, overshooting, beta, 8);
+        return new WorldModel.Spec(2, false, 1, 3, 2, 4, 4, 2, 8, act, 0.1, freeNats, perStep, 1.0, 1.0, overshooting, beta, 8, 0.0);
     }
 
     public static WorldModel.Spec withOvershooting(WorldModel.Spec s, int d, double beta, double klScale) {
         return new WorldModel.Spec(s.obsDim(), s.useImages(), s.actionDim(), s.deter(), s.stoch(), s.hidden(), s.embed(), s.headLayers(),
-                s.cnnDepth(), s.act(), s.minStd(), s.freeNats(), s.freeNatsPerStep(), klScale, s.rewardScale(), d, beta, s.bitDepth());
+                s.cnnDepth(), s.act(), s.minStd(), s.freeNats(), s.freeNatsPerStep(), klScale, s.rewardScale(), d, beta, s.bitDepth(), 0.0);
     }
 
     public static WorldModel.Spec withFreeNats(WorldModel.Spec s, double freeNats, boolean perStep) {
         return new WorldModel.Spec(s.obsDim(), s.useImages(), s.actionDim(), s.deter(), s.stoch(), s.hidden(), s.embed(), s.headLayers(),
-                s.cnnDepth(), s.act(), s.minStd(), freeNats, perStep, s.klScale(), s.rewardScale(), s.overshooting(), s.overshootingBeta(), s.bitDepth());
+                s.cnnDepth(), s.act(), s.minStd(), freeNats, perStep, s.klScale(), s.rewardScale(), s.overshooting(), s.overshootingBeta(), s.bitDepth(), 0.0);
     }
 
     /** A random state batch [B, T, obs]: N(0,1) observations and rewards, uniform actions, episode start at t = 0 only. */

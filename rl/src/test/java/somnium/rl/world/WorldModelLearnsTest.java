@@ -56,7 +56,7 @@ class WorldModelLearnsTest {
         double constantNll = 0.5 * var + 0.5 * Math.log(2 * Math.PI);
 
         WorldModel.Spec spec = new WorldModel.Spec(obsDim, false, 1, 16, 4, 16, 16, 2, 8, Activation.ELU, 0.1, 1.0, true,
-                1.0, 1.0, 0, 0, 8);
+                1.0, 1.0, 0, 0, 8, 0.0);
         WorldModel model = new WorldModel(spec, new Rng(2));
         Adam adam = new Adam(model.namedParameters(), 3e-3, 1e-4);
         Rng rng = new Rng(3);

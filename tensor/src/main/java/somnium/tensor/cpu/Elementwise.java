@@ -150,6 +150,20 @@ final class Elementwise {
                 }
             }
             case RELU -> { for (; i < ub; i += L) FloatVector.fromArray(S, a, ia + i).max(zero).intoArray(o, io + i); }
+            case ELU -> {
+                var alpha = FloatVector.broadcast(S, f0);
+                for (; i < ub; i += L) {
+                    var v = FloatVector.fromArray(S, a, ia + i);
+                    var neg = v.min(zero).lanewise(VectorOperators.EXPM1).mul(alpha);
+                    neg.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(o, io + i);
+                }
+            }
+            case SOFTPLUS -> { // max(x, 0) + log1p(exp(-|x|)): no overflow, exact to float rounding
+                for (; i < ub; i += L) {
+                    var v = FloatVector.fromArray(S, a, ia + i);
+                    v.max(zero).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P)).intoArray(o, io + i);
+                }
+            }
             case CLAMP -> {
                 var lo = FloatVector.broadcast(S, f0);
                 var hi = FloatVector.broadcast(S, f1);

@@ -75,8 +75,19 @@ final class Reductions {
         int i = 0, ub = S.loopBound(n);
         var acc = FloatVector.zero(S);
         for (; i < ub; i += L) acc = acc.add(FloatVector.fromArray(S, x, base + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = laneSum(acc);
         for (; i < n; i++) s += x[base + i];
+        return s;
+    }
+
+    /**
+     * The sum of a vector's lanes in a fixed order (lane 0, 1, ...). {@code reduceLanes(ADD)} leaves the order
+     * unspecified, and the interpreter and C2 really do differ, which made sums differ in the last bit before
+     * and after JIT compilation; a fixed order keeps training runs bit-reproducible.
+     */
+    static float laneSum(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < L; i++) s += v.lane(i);
         return s;
     }
 
@@ -111,7 +122,7 @@ final class Reductions {
         var mv = FloatVector.broadcast(S, m);
         var acc = FloatVector.zero(S);
         for (; i < ub; i += L) acc = acc.add(FloatVector.fromArray(S, x, base + i).sub(mv).lanewise(VectorOperators.EXP));
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = laneSum(acc);
         for (; i < n; i++) s += Math.exp(x[base + i] - m);
         return (float) (m + Math.log(s));
     }
@@ -249,7 +260,7 @@ final class Reductions {
                     if (!log) ev.intoArray(o, ob + i);
                     acc = acc.add(ev);
                 }
-                double s = acc.reduceLanes(VectorOperators.ADD);
+                double s = laneSum(acc);
                 for (; i < n; i++) {
                     float ev = (float) Math.exp(a[base + i] - m);
                     if (!log) o[ob + i] = ev;

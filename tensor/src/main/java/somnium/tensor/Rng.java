@@ -30,6 +30,12 @@ public final class Rng {
         return offset;
     }
 
+    /** Moves the stream to {@code offset} (restoring a checkpointed stream in place). */
+    public void seek(long offset) {
+        if (offset < 0) throw new IllegalArgumentException("Rng.seek: offset must be >= 0, got " + offset);
+        this.offset = offset;
+    }
+
     /**
      * Reserves {@code words} words of the stream (e.g. for a draw made on the GPU) and returns the offset where
      * they start.

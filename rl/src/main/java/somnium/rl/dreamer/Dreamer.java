@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import somnium.autograd.NoGrad;
 import somnium.autograd.Var;
 import somnium.autograd.nn.Activation;
@@ -19,7 +17,6 @@ import somnium.rl.replay.Step;
 import somnium.rl.train.Algorithm;
 import somnium.rl.train.Checkpoint;
 import somnium.rl.train.Checkpointer;
-import somnium.rl.train.EnvLike;
 import somnium.rl.train.EnvOptions;
 import somnium.rl.train.EvalResult;
 import somnium.rl.train.LoopSchedule;
@@ -103,7 +100,6 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
         private Agent agent;
         private Learner learner;
         private Actor actor;
-        private Rng learnRng, actRng;
 
         DreamerTrainer(RunContext ctx, DreamerConfig cfg) {
             super(ctx);
@@ -127,16 +123,9 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
 
         @Override
         protected void build(int actionDim, ReplayBuffer replay) {
-            int obsDim;
-            try (EnvLike probe = ctx.makeEnv(envOptions())) {
-                Step first = probe.reset(0);
-                obsDim = first.state() == null ? 0 : first.state().length;
-            }
-            agent = new Agent(cfg, obsDim, actionDim, new Rng(ctx.seed() ^ 0x5DEECE66DL));
-            learnRng = new Rng(ctx.seed() * 31 + 1);
-            actRng = new Rng(ctx.seed() * 31 + 2);
-            learner = new Learner(agent, replay, cfg, learnRng);
-            actor = new Actor(agent, actRng);
+            agent = new Agent(cfg, observationSize(), actionDim, rng("init"));
+            learner = new Learner(agent, replay, cfg, rng("learn"));
+            actor = new Actor(agent, rng("act"));
         }
 
         public Agent agent() {
@@ -174,19 +163,6 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
         }
 
         @Override
-        protected Object extraState() {
-            return Map.of("learn_rng_offset", learnRng.offset(), "act_rng_offset", actRng.offset());
-        }
-
-        @Override
-        protected void restoreExtraState(JsonNode node) {
-            learnRng = new Rng(learnRng.seed(), node.path("learn_rng_offset").asLong(0));
-            actRng = new Rng(actRng.seed(), node.path("act_rng_offset").asLong(0));
-            learner.rng = learnRng;
-            actor.rng = actRng;
-        }
-
-        @Override
         protected void afterEvaluation(LoopState state, EvalResult result) throws IOException {
             if (!cfg.useImages() || replay().steps() < cfg.batchLength()) return;
             Path file = ctx.runDir().videos().resolve(String.format("openloop-%09d.gif", state.envSteps()));
@@ -199,7 +175,7 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
         private final Agent agent;
         private final ReplayBuffer replay;
         private final DreamerConfig cfg;
-        Rng rng;
+        private final Rng rng;
 
         public Learner(Agent agent, ReplayBuffer replay, DreamerConfig cfg, Rng rng) {
             this.agent = agent;
@@ -257,7 +233,7 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
     /** The acting policy: filter the belief, then sample the actor (its mode when not exploring). */
     public static final class Actor implements Policy {
         private final Agent agent;
-        Rng rng;
+        private final Rng rng;
         private Rssm.State belief;
 
         public Actor(Agent agent, Rng rng) {

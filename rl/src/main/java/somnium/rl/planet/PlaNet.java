@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import somnium.autograd.NoGrad;
 import somnium.autograd.Var;
 import somnium.autograd.nn.Activation;
@@ -18,7 +16,6 @@ import somnium.rl.replay.Step;
 import somnium.rl.train.Algorithm;
 import somnium.rl.train.Checkpoint;
 import somnium.rl.train.Checkpointer;
-import somnium.rl.train.EnvLike;
 import somnium.rl.train.EnvOptions;
 import somnium.rl.train.EvalResult;
 import somnium.rl.train.LoopSchedule;
@@ -83,14 +80,6 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
                 c.overshootingKlBeta(), c.bitDepth(), c.globalKlBeta());
     }
 
-    /** The number of state dimensions the environment of a run produces (0 when it gives none). */
-    static int observationSize(RunContext ctx, EnvOptions options) {
-        try (EnvLike probe = ctx.makeEnv(options)) {
-            Step first = probe.reset(0);
-            return first.state() == null ? 0 : first.state().length;
-        }
-    }
-
     /** One PlaNet run. */
     public static final class PlaNetTrainer extends LoopTrainer {
         private final PlaNetConfig cfg;
@@ -98,7 +87,6 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
         private Adam optimizer;
         private Learner learner;
         private Planner planner;
-        private Rng learnRng, actRng;
 
         PlaNetTrainer(RunContext ctx, PlaNetConfig cfg) {
             super(ctx);
@@ -122,13 +110,10 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
 
         @Override
         protected void build(int actionDim, ReplayBuffer replay) {
-            int obsDim = observationSize(ctx, envOptions());
-            model = new WorldModel(spec(cfg, obsDim, actionDim), new Rng(ctx.seed() ^ 0x5DEECE66DL));
+            model = new WorldModel(spec(cfg, observationSize(), actionDim), rng("init"));
             optimizer = new Adam(model.namedParameters(), cfg.modelLr(), cfg.adamEps());
-            learnRng = new Rng(ctx.seed() * 31 + 1);
-            actRng = new Rng(ctx.seed() * 31 + 2);
-            learner = new Learner(model, optimizer, replay, cfg, learnRng);
-            planner = new Planner(model, new Cem.Settings(cfg.planHorizon(), cfg.optimisationIters(), cfg.candidates(), cfg.topCandidates()), actRng);
+            learner = new Learner(model, optimizer, replay, cfg, rng("learn"));
+            planner = new Planner(model, new Cem.Settings(cfg.planHorizon(), cfg.optimisationIters(), cfg.candidates(), cfg.topCandidates()), rng("act"));
         }
 
         @Override
@@ -160,19 +145,6 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
         }
 
         @Override
-        protected Object extraState() {
-            return Map.of("learn_rng_offset", learnRng.offset(), "act_rng_offset", actRng.offset());
-        }
-
-        @Override
-        protected void restoreExtraState(JsonNode node) {
-            learnRng = new Rng(learnRng.seed(), node.path("learn_rng_offset").asLong(0));
-            actRng = new Rng(actRng.seed(), node.path("act_rng_offset").asLong(0));
-            learner.rng = learnRng;
-            planner.rng = actRng;
-        }
-
-        @Override
         protected void afterEvaluation(LoopState state, EvalResult result) throws IOException {
             if (!cfg.useImages() || replay().steps() < cfg.batchLength()) return;
             Path file = ctx.runDir().videos().resolve(String.format("openloop-%09d.gif", state.envSteps()));
@@ -186,7 +158,7 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
         private final Adam optimizer;
         private final ReplayBuffer replay;
         private final PlaNetConfig cfg;
-        Rng rng;
+        private final Rng rng;
 
         Learner(WorldModel model, Adam optimizer, ReplayBuffer replay, PlaNetConfig cfg, Rng rng) {
             this.model = model;
@@ -217,7 +189,7 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
         private final WorldModel model;
         private final Cem.Model cemModel;
         private final Cem.Settings settings;
-        Rng rng;
+        private final Rng rng;
         private Rssm.State belief;
 
         Planner(WorldModel model, Cem.Settings settings, Rng rng) {

@@ -18,7 +18,8 @@ import somnium.tensor.Rng;
  * {@code episodes/}), the loop state, checkpoints, plots and evaluation. An algorithm extends it and supplies
  * only its parts: schedule, env options, model building, policy, updater, and its weights as checkpoint parts.
  *
- * <p>Checkpoint state blob: {@code {"loop": LoopState, "replay": ReplayBuffer.State, "algorithm": extraState()}}.
+ * <p>Checkpoint state blob: {@code {"loop": LoopState, "replay": ReplayBuffer.State, "rngs": {name: offset},
+ * "algorithm": extraState()}}.
  */
 public abstract class LoopTrainer implements Trainer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +31,7 @@ public abstract class LoopTrainer implements Trainer {
     private TrainLoop loop;
     private Checkpoint loaded;
     private volatile boolean stopRequested;
+    private final Map<String, Rng> rngs = new LinkedHashMap<>();
 
     protected LoopTrainer(RunContext ctx) {
         this.ctx = ctx;
@@ -64,6 +66,22 @@ public abstract class LoopTrainer implements Trainer {
     /** Reads back what {@link #parts()} wrote (after {@link #build}). */
     protected abstract void restoreParts(Checkpoint checkpoint) throws IOException;
 
+    /**
+     * A named random stream of this run, seeded from the run's seed and the name. Its position is saved in every
+     * checkpoint and restored on resume, so a resumed run draws the numbers an uninterrupted one would.
+     */
+    protected final Rng rng(String name) {
+        return rngs.computeIfAbsent(name, n -> new Rng(ctx.seed() * 0x9E3779B97F4A7C15L + n.hashCode()));
+    }
+
+    /** The size of the state vector the run's environment gives (0 when it gives none), read from one reset. */
+    protected final int observationSize() {
+        try (EnvLike probe = ctx.makeEnv(envOptions())) {
+            somnium.rl.replay.Step first = probe.reset(0);
+            return first.state() == null ? 0 : first.state().length;
+        }
+    }
+
     /** Algorithm state for the JSON blob (e.g. the learner's Rng seed and offset); Jackson-serializable. */
     protected Object extraState() {
         return Map.of();
@@ -94,6 +112,7 @@ public abstract class LoopTrainer implements Trainer {
         build(env.actionDim(), replay);
         if (loaded != null) {
             restoreParts(loaded);
+            loaded.state().path("rngs").fields().forEachRemaining(e -> rng(e.getKey()).seek(e.getValue().asLong()));
             restoreExtraState(loaded.state().path("algorithm"));
         }
     }
@@ -141,6 +160,9 @@ public abstract class LoopTrainer implements Trainer {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("loop", s);
         m.put("replay", replay.state());
+        Map<String, Long> offsets = new LinkedHashMap<>();
+        rngs.forEach((k, r) -> offsets.put(k, r.offset()));
+        m.put("rngs", offsets);
         m.put("algorithm", extraState());
         return m;
     }

@@ -46,10 +46,32 @@ class PlaNetCheckpointTest {
         for (String k : a.keySet()) assertArrayEquals(a.get(k), b.get(k), what + " " + k); // exact: assertArrayEquals(float[]) has no delta
     }
 
+    /**
+     * Equal to float rounding: the Vector API's transcendental lanes (exp, expm1, tanh) differ in the last ulp
+     * between the interpreter and C2-compiled code, and a resumed run meets them at another JIT tier than the
+     * uninterrupted one. (A checkpoint's load-then-save round trip is checked bit for bit above.)
+     */
+    static void assertCloseTensors(Map<String, float[]> a, Map<String, float[]> b, String what) {
+        assertEquals(a.keySet(), b.keySet(), what);
+        for (String k : a.keySet()) {
+            float[] x = a.get(k), y = b.get(k);
+            assertEquals(x.length, y.length, what + " " + k);
+            for (int i = 0; i < x.length; i++)
+                assertEquals(x[i], y[i], 1e-5f * (1 + Math.abs(x[i])), what + " " + k + "[" + i + "]");
+        }
+    }
+
+    static void assertResumedLikeUninterrupted(Checkpoint a, Checkpoint b) throws IOException {
+        assertCloseTensors(tensors(a.path("model.safetensors")), tensors(b.path("model.safetensors")), "model");
+        assertCloseTensors(tensors(a.path("optimizer.safetensors")), tensors(b.path("optimizer.safetensors")), "optimizer");
+        assertEquals(a.state().get("rngs"), b.state().get("rngs"), "rng offsets");
+        assertEquals(a.state().get("replay"), b.state().get("replay"), "replay bookkeeping");
+    }
+
     static void assertSameCheckpoint(Checkpoint a, Checkpoint b) throws IOException {
         assertSameTensors(tensors(a.path("model.safetensors")), tensors(b.path("model.safetensors")), "model");
         assertSameTensors(tensors(a.path("optimizer.safetensors")), tensors(b.path("optimizer.safetensors")), "optimizer");
-        assertEquals(a.state().get("algorithm"), b.state().get("algorithm"), "rng offsets");
+        assertEquals(a.state().get("rngs"), b.state().get("rngs"), "rng offsets");
         assertEquals(a.state().get("replay"), b.state().get("replay"), "replay bookkeeping");
     }
 
@@ -73,8 +95,8 @@ class PlaNetCheckpointTest {
         Checkpointer ckB = new Checkpointer(runB.resolve("checkpoints"), 5);
         Checkpoint stop = ckB.latest().orElseThrow();
         assertEquals(mid, stop.step());
-        assertTrue(stop.state().path("algorithm").path("learn_rng_offset").asLong() > 0);
-        assertTrue(stop.state().path("algorithm").path("act_rng_offset").asLong() > 0);
+        assertTrue(stop.state().path("rngs").path("learn").asLong() > 0);
+        assertTrue(stop.state().path("rngs").path("act").asLong() > 0);
         Map<String, float[]> saved = tensors(stop.path("model.safetensors"));
         for (var e : atStop.entrySet()) assertArrayEquals(e.getValue().toFloatArray(), saved.get(e.getKey()), "saved " + e.getKey());
 
@@ -96,7 +118,7 @@ class PlaNetCheckpointTest {
         Checkpoint endB = ckB.latest().orElseThrow();
         assertEquals(total, endA.step());
         assertEquals(total, endB.step());
-        assertSameCheckpoint(endA, endB);
+        assertResumedLikeUninterrupted(endA, endB);
         assertEquals(endA.state().path("loop").path("updates"), endB.state().path("loop").path("updates"));
         assertTrue(endA.state().path("loop").path("updates").asLong() >= 6, "updates happened after the resume point");
 

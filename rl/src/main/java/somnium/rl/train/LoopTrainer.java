@@ -187,15 +187,23 @@ public abstract class LoopTrainer implements Trainer {
         ensureBuilt();
         List<byte[]> frames = new ArrayList<>();
         boolean[] firstDone = {false};
-        EvalResult r = TrainLoop.evaluate(evalEnv, policy(), episodes, new Rng(ctx.seed() ^ 0x6A09E667F3BCC909L), step -> {
-            if (gif != null && !firstDone[0] && step.image() != null) frames.add(step.image());
-            if (step.isLast()) firstDone[0] = true;
-        });
-        if (gif != null) {
-            if (frames.isEmpty()) throw new IllegalStateException("cannot write " + gif + ": the environment renders no images (use_images is off?)");
-            VideoWriter.writeEpisode(gif, frames, 50, 2);
+        // A state-based agent still gets a video: evaluate in a copy of its env that also renders frames (the
+        // state vector stays in every step, so the policy sees exactly what it was trained on).
+        EnvOptions o = envOptions();
+        EnvLike env = gif != null && !o.images() ? ctx.makeEnv(new EnvOptions(o.actionRepeat(), true, o.maxEpisodeSteps())) : evalEnv;
+        try {
+            EvalResult r = TrainLoop.evaluate(env, policy(), episodes, new Rng(ctx.seed() ^ 0x6A09E667F3BCC909L), step -> {
+                if (gif != null && !firstDone[0] && step.image() != null) frames.add(step.image());
+                if (step.isLast()) firstDone[0] = true;
+            });
+            if (gif != null) {
+                if (frames.isEmpty()) throw new IllegalStateException("cannot write " + gif + ": the environment renders no images");
+                VideoWriter.writeEpisode(gif, frames, 50, 2);
+            }
+            return r;
+        } finally {
+            if (env != evalEnv) env.close();
         }
-        return r;
     }
 
     /** The current loop state (after {@link #train} or {@link #load}). */

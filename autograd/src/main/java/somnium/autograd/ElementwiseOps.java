@@ -52,7 +52,7 @@ final class ElementwiseOps {
     static Var elu(Var x, double alpha) {
         Tensor xv = x.value(), y = xv.elu(alpha);
         // x > 0: 1;  x <= 0: alpha e^x = y + alpha
-        return op("elu", y, saving(xv, y), (g, n) -> n.grad(0, g.mul(Tensor.where(xv.gt(0), y.onesLike(), y.add(alpha)))), x);
+        return op("elu", y, saving(xv, y), (g, n) -> n.grad(0, Tensor.eluBackward(g, xv, y, alpha)), x);
     }
 
     static Var silu(Var x) {

@@ -30,7 +30,7 @@ final class LinalgOps {
                     + "): input " + xv.shape() + ", weight " + wv.shape() + (b == null ? "" : ", bias " + b.shape()));
         int in = wv.dim(1), out = wv.dim(0);
         Tensor x2 = xv.reshape(-1, in);
-        Tensor y = x2.matmul(wv.t());
+        Tensor y = x2.matmulReusedB(wv.t()); // W is packed once per optimizer step, not per call
         if (b != null) y.addInPlace(b.value());   // y is new: adding in place is safe
         int[] yd = xv.dims();
         yd[yd.length - 1] = out;
@@ -38,7 +38,7 @@ final class LinalgOps {
         Shape xs = xv.shape();
         Backward bw = (g, n) -> {
             Tensor g2 = g.reshape(-1, out);
-            if (n.needs(0)) n.grad(0, g2.matmul(wv).reshape(xs.dims()));
+            if (n.needs(0)) n.grad(0, g2.matmulReusedB(wv).reshape(xs.dims()));
             n.gradMatmul(1, g2.t(), x2);
             if (b != null && n.needs(2)) n.grad(2, g2.sum(0));
         };

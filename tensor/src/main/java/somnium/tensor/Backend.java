@@ -105,6 +105,24 @@ public interface Backend {
         binary(BinaryOp.ADD, out, p, out);
     }
 
+    /**
+     * {@code out = a·b} for 2-D a [m, k] and b [k, n] where b is read unchanged by many products (a layer's weight
+     * between optimizer steps). A backend may keep b in its packed GEMM form, keyed by b's storage version (every
+     * in-place write bumps it), and reuse it while b is unchanged; results equal {@link #matmul}'s. Added for
+     * autograd's {@code linear}; the default is plain matmul.
+     */
+    default void matmulReusedB(Tensor a, Tensor b, Tensor out) {
+        matmul(a, b, out);
+    }
+
+    /**
+     * {@code out = g * (x > 0 ? 1 : y + alpha)}: the backward of {@code y = elu(x, alpha)} in one pass (added for
+     * autograd's ELU). All four have the same shape. The default composes where, with the same float arithmetic.
+     */
+    default void eluBackward(Tensor g, Tensor x, Tensor y, double alpha, Tensor out) {
+        copy(g.mul(Tensor.where(x.gt(0), y.onesLike(), y.add(alpha))), out);
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Fused recurrent cells (added for autograd's fused GRU; the defaults compose existing Tensor ops, so a
     // backend works without them and overrides them only to go faster)

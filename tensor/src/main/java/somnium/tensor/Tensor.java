@@ -625,6 +625,21 @@ public final class Tensor {
     }
 
     /** cond != 0 ? a : b, with all three broadcast together. */
+    /**
+     * The backward of {@code y = x.elu(alpha)} from its upstream gradient {@code g}: {@code g * (x > 0 ? 1 : y + alpha)},
+     * equal to the composite {@code g.mul(where(x.gt(0), y.onesLike(), y.add(alpha)))} in one pass. {@code g}
+     * broadcasts to x's shape; x and y have the same shape.
+     */
+    public static Tensor eluBackward(Tensor g, Tensor x, Tensor y, double alpha) {
+        x.checkCompatible("eluBackward", y);
+        x.checkCompatible("eluBackward", g);
+        x.requireFloating("eluBackward");
+        if (!x.shape.equals(y.shape)) throw new IllegalArgumentException("eluBackward: x " + x.shape + " and y " + y.shape + " differ");
+        Tensor out = x.emptyLike(x.shape);
+        x.backend().eluBackward(g.broadcastTo(x.shape), x, y, alpha, out);
+        return out;
+    }
+
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         a.checkCompatible("where", b);
         if (!cond.device().equals(a.device()))
@@ -732,6 +747,21 @@ public final class Tensor {
      * Matrix product of the last two dims with the leading (batch) dims broadcast: [..., m, k] x [..., k, n]
      * -> [..., m, n]. Transposed views such as {@code b.t()} are multiplied without a copy.
      */
+    /**
+     * {@link #matmul} of 2-D matrices where {@code other} is a weight, read unchanged by many products (e.g. every
+     * time step of a recurrent model between two optimizer steps): the backend may keep it packed for its GEMM
+     * while its storage version is unchanged. Same result as {@code matmul}; other ranks fall back to it.
+     */
+    public Tensor matmulReusedB(Tensor other) {
+        if (rank() != 2 || other.rank() != 2 || dtype() != DType.F32) return matmul(other);
+        checkCompatible("matmul", other);
+        if (dim(1) != other.dim(0))
+            throw new IllegalArgumentException("matmul: inner dims differ: " + shape + " x " + other.shape + " (" + dim(1) + " vs " + other.dim(0) + ")");
+        Tensor out = emptyLike(Shape.of(dim(0), other.dim(1)));
+        backend().matmulReusedB(this, other, out);
+        return out;
+    }
+
     public Tensor matmul(Tensor other) {
         checkCompatible("matmul", other);
         requireFloating("matmul");

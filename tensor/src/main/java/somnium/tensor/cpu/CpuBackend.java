@@ -331,6 +331,33 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void matmulReusedB(Tensor a, Tensor b, Tensor out) {
+        if (a.dtype() != DType.F32 || a.rank() != 2 || b.rank() != 2 || !out.isContiguous()) {
+            matmul(a, b, out);
+            return;
+        }
+        if (layout(a) == null) a = a.contiguous();
+        Layout la = layout(a), lb = layout(b);
+        if (lb == null) {
+            matmul(a, b, out);
+            return;
+        }
+        int m = out.dim(0), n = out.dim(1);
+        if (m == 0 || n == 0) return;
+        Gemm.PackedB pb = ((CpuStorage) b.storage()).packedB(b, lb.trans, lb.ld);
+        Gemm.sgemmPackedB(la.trans, m, Elementwise.f(a), a.offset(), la.ld, pb, Elementwise.f(out), out.offset(), n, false);
+    }
+
+    @Override
+    public void eluBackward(Tensor g, Tensor x, Tensor y, double alpha, Tensor out) {
+        if (x.dtype() != DType.F32) {
+            Backend.super.eluBackward(g, x, y, alpha, out);
+            return;
+        }
+        Elementwise.eluBackward(g, x, y, (float) alpha, out);
+    }
+
+    @Override
     public void matmulAccumulate(Tensor a, Tensor b, Tensor out) {
         Layout la = layout(a), lb = layout(b);
         if (out.dtype() != DType.F32 || la == null || lb == null || !out.isContiguous()) {

@@ -10,6 +10,10 @@ public final class CpuStorage extends Storage {
     private float[] f;
     private double[] d;
     private int[] i;
+    /** Packed GEMM forms of this storage as a weight (CpuBackend.matmulReusedB): [0] as B, [1] as B transposed. */
+    private final PackedEntry[] packs = new PackedEntry[2];
+
+    private record PackedEntry(int version, int offset, int k, int n, int ld, Gemm.PackedB packed) {}
 
     CpuStorage(DType dtype, int length, Object array) {
         super(dtype, length);
@@ -77,8 +81,24 @@ public final class CpuStorage extends Storage {
         }
     }
 
+    /**
+     * The packed form of the [k, n] matrix view {@code b} of this storage (read transposed when {@code trans}, with
+     * leading dim {@code ld}), packed again only when the storage version or the view changed since last time.
+     */
+    Gemm.PackedB packedB(somnium.tensor.Tensor b, boolean trans, int ld) {
+        int slot = trans ? 1 : 0, k = b.dim(0), n = b.dim(1), off = b.offset(), v = version();
+        PackedEntry e = packs[slot];
+        if (e == null || e.version != v || e.offset != off || e.k != k || e.n != n || e.ld != ld) {
+            e = new PackedEntry(v, off, k, n, ld, Gemm.packB(trans, k, n, floats(), off, ld));
+            packs[slot] = e;
+        }
+        return e.packed;
+    }
+
     @Override
     protected void recycle() {
+        packs[0] = null;
+        packs[1] = null;
         Object a = f != null ? f : d != null ? d : i;
         f = null;
         d = null;

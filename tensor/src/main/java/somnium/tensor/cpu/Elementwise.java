@@ -282,6 +282,31 @@ final class Elementwise {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // fused ELU backward
+    // ---------------------------------------------------------------------------------------------
+
+    /** out = g * (x > 0 ? 1 : y + alpha), float: the same products as the composite where/mul (g * 1 = g). */
+    static void eluBackward(Tensor g, Tensor x, Tensor y, float alpha, Tensor out) {
+        float[] gf = f(g), xf = f(x), yf = f(y), o = f(out);
+        Strided.forEach((n, off, st) -> {
+            int pg = off[0], px = off[1], py = off[2], po = off[3];
+            if (st[0] == 1 && st[1] == 1 && st[2] == 1 && st[3] == 1) {
+                int i = 0, ub = S.loopBound(n);
+                FloatVector zero = FloatVector.zero(S), al = FloatVector.broadcast(S, alpha);
+                for (; i < ub; i += L) {
+                    var gv = FloatVector.fromArray(S, gf, pg + i);
+                    var neg = gv.mul(FloatVector.fromArray(S, yf, py + i).add(al));
+                    neg.blend(gv, FloatVector.fromArray(S, xf, px + i).compare(VectorOperators.GT, zero)).intoArray(o, po + i);
+                }
+                for (; i < n; i++) o[po + i] = xf[px + i] > 0 ? gf[pg + i] : gf[pg + i] * (yf[py + i] + alpha);
+            } else {
+                for (int k = 0; k < n; k++, pg += st[0], px += st[1], py += st[2], po += st[3])
+                    o[po] = xf[px] > 0 ? gf[pg] : gf[pg] * (yf[py] + alpha);
+            }
+        }, 3, g, x, y, out);
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // where
     // ---------------------------------------------------------------------------------------------
 

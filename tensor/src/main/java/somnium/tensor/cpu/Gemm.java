@@ -441,4 +441,133 @@ public final class Gemm {
             throw new IllegalArgumentException(dims + ": " + name + " needs " + end + " elements (offset " + off
                     + ", " + rows + " x " + cols + " stored, ld " + ld + ") but has " + len);
     }
+
+    // ------------------------------------------------------------------------------ pre-packed B (weights)
+
+    /**
+     * op(B) (k x n) packed once into the panels {@link #sgemmSerial} would build on every call, for a B that many
+     * products read unchanged (a weight between optimizer steps; the RSSM's 16-row products per time step
+     * spent as long packing the weight as multiplying by it). Blocks follow sgemmSerial's loop order: for each
+     * jc block of NC columns, for each pc block of KC rows, one {@code ncPad x kc} block.
+     */
+    public static final class PackedB {
+        final int k, n;
+        final float[] data;
+
+        PackedB(int k, int n, float[] data) {
+            this.k = k;
+            this.n = n;
+            this.data = data;
+        }
+
+        public int k() {
+            return k;
+        }
+
+        public int n() {
+            return n;
+        }
+    }
+
+    /** Packs op(B) (k x n; stored n x k when {@code transB}) for {@link #sgemmPackedB}. */
+    public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        check("packB", false, transB, 0, n, k, Integer.MAX_VALUE, 0, Math.max(1, k), b == null ? -1 : b.length, bOff, ldb,
+                Integer.MAX_VALUE, 0, Math.max(1, n));
+        int size = 0;
+        for (int jc = 0; jc < n; jc += NC) size += (Math.min(NC, n - jc) + NR - 1) / NR * NR * k;
+        float[] data = new float[size];
+        int at = 0;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc), ncPad = (nc + NR - 1) / NR * NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] bp = new float[ncPad * kc];
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                System.arraycopy(bp, 0, data, at, bp.length);
+                at += bp.length;
+            }
+        }
+        return new PackedB(k, n, data);
+    }
+
+    /**
+     * {@code C(m x n) (+)= op(A)·B} with B packed by {@link #packB(boolean, int, int, float[], int, int)}: the same
+     * arithmetic, in the same order, as {@link #sgemm} (results are bit-identical), without packing B.
+     */
+    public static void sgemmPackedB(boolean transA, int m, float[] a, int aOff, int lda, PackedB b,
+                                    float[] c, int cOff, int ldc, boolean accumulate) {
+        int n = b.n, k = b.k;
+        check("sgemmPackedB", transA, false, m, n, k, a == null ? -1 : a.length, aOff, lda, Integer.MAX_VALUE, 0, Math.max(1, n),
+                c == null ? -1 : c.length, cOff, ldc);
+        long flops = 2L * m * n * k;
+        if (Parallel.threads() == 1 || flops < PARALLEL_FLOPS || m < 2 * MR) {
+            packedSerial(transA, m, a, aOff, lda, b, c, cOff, ldc, accumulate);
+        } else {
+            Parallel.forRange(m, flops, MR, (s, e) -> packedSerial(transA, e - s, a, transA ? aOff + s : aOff + s * lda, lda, b,
+                    c, cOff + s * ldc, ldc, accumulate));
+        }
+    }
+
+    private static void packedSerial(boolean tA, int m, float[] a, int aOff, int lda, PackedB pb,
+                                     float[] c, int cOff, int ldc, boolean acc) {
+        int n = pb.n, k = pb.k;
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        if ((long) m * n * k <= TINY) { // the same plain loops as sgemmSerial, reading B back from the panels
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    float sum = 0f;
+                    for (int p = 0; p < k; p++) sum += (tA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]) * packedAt(pb, p, j);
+                    int ci = cOff + i * ldc + j;
+                    c[ci] = acc ? c[ci] + sum : sum;
+                }
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        float[] tile = s.tile, bp = pb.data;
+        int at = 0;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int ncPad = (nc + NR - 1) / NR * NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean add = acc || pc > 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    int mcPad = (mc + MR - 1) / MR * MR;
+                    float[] ap = s.a(mcPad * kc);
+                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int cCol = cOff + jc + jr;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            kernel(kc, ap, ir * kc, bp, at + jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
+                        }
+                    }
+                }
+                at += ncPad * kc;
+            }
+        }
+    }
+
+    /** Element (p, j) of op(B) read back from its panels. */
+    private static float packedAt(PackedB pb, int p, int j) {
+        int at = 0;
+        for (int jc = 0; jc < pb.n; jc += NC) {
+            int nc = Math.min(NC, pb.n - jc), ncPad = (nc + NR - 1) / NR * NR;
+            for (int pc = 0; pc < pb.k; pc += KC) {
+                int kc = Math.min(KC, pb.k - pc);
+                if (j < jc + nc && p < pc + kc && j >= jc && p >= pc) {
+                    int jj = j - jc, pp = p - pc;
+                    return pb.data[at + (jj / NR) * NR * kc + pp * NR + jj % NR];
+                }
+                at += ncPad * kc;
+            }
+        }
+        throw new IndexOutOfBoundsException("packedAt(" + p + ", " + j + ")");
+    }
 }

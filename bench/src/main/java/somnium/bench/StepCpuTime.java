@@ -7,13 +7,14 @@ import java.util.Arrays;
 import somnium.tensor.cpu.Parallel;
 
 /**
- * The RSSM training step, its no-grad loss and the CEM planning call ({@link RssmBench}, {@link CemBench}) timed
+ * The RSSM training step, its no-grad loss, the CEM planning call and a full Dreamer update ({@link RssmBench},
+ * {@link CemBench}, {@link DreamerBench}) timed
  * in <em>thread CPU time</em> (and wall time beside it), single thread: on a machine shared with other jobs the
  * time slices lost to them do not count. Twin of the PyTorch scripts run with {@code time.perf_counter}
  * replaced by {@code time.thread_time} (see docs/perf-planet.md).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar somnium.bench.StepCpuTime [rssm|nograd|cem]...
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar somnium.bench.StepCpuTime [rssm|nograd|cem|dreamer]...
  * </pre>
  * Prints one JSON line per workload: median and best of the repetitions after warm-up, in ms, and the mean process CPU
  * time per op (which adds GC, JIT and other JVM threads).
@@ -43,7 +44,15 @@ public final class StepCpuTime {
                     warm = 4;
                     reps = 7;
                 }
-                default -> throw new IllegalArgumentException("unknown workload " + w + "; choose rssm, nograd, cem");
+                case "dreamer" -> {
+                    DreamerBench b = new DreamerBench();
+                    b.threads = 1;
+                    b.setup();
+                    op = b::update;
+                    warm = 8;
+                    reps = 10;
+                }
+                default -> throw new IllegalArgumentException("unknown workload " + w + "; choose rssm, nograd, cem, dreamer");
             }
             Parallel.setThreads(1);
             for (int i = 0; i < warm; i++) op.run();

@@ -73,9 +73,14 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
         return new DreamerTrainer(ctx, ctx.config(DreamerConfig.class));
     }
 
-    /** The world model of a config (Dreamer clips the batch-mean KL with free nats). */
+    /**
+     * The world model of a config (Dreamer clips the batch-mean KL with free nats). As in Dreamer V1, the
+     * RSSM's hidden layers have the deterministic state's width (200); so do the state encoder, decoder and
+     * reward head here (V1's heads use {@code hidden} = 400; shared/reference/rssm_state.py uses 200). The actor
+     * and value use {@code hidden}.
+     */
     public static WorldModel.Spec spec(DreamerConfig c, int obsDim, int actionDim) {
-        return new WorldModel.Spec(obsDim, c.useImages(), actionDim, c.deter(), c.stoch(), c.hidden(), c.hidden(), 2, c.cnnDepth(),
+        return new WorldModel.Spec(obsDim, c.useImages(), actionDim, c.deter(), c.stoch(), c.deter(), c.deter(), 2, c.cnnDepth(),
                 Activation.parse(c.activation()), 0.1, c.freeNats(), false, c.klScale(), 1.0, 0, 0.0, 8, 0.0);
     }
 

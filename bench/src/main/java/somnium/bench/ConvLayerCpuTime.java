@@ -25,7 +25,7 @@ public final class ConvLayerCpuTime {
     }
 
     static void time(String name, String filter, double mflop, Op op) {
-        if (filter != null && !name.contains(filter)) return;
+        if (filter != null && !name.matches(filter)) return;
         for (int i = 0; i < 3; i++) op.run();
         double[] ms = new double[11];
         for (int r = 0; r < ms.length; r++) {
@@ -52,7 +52,7 @@ public final class ConvLayerCpuTime {
             time("enc" + l + ".bwdW", filter, mf, () -> Conv.conv2dBackwardWeight(x, dy, B, c, h, h, k, 4, 4, 2, 0, dw));
             if (l > 0) time("enc" + l + ".bwdX", filter, mf, () -> Conv.conv2dBackwardInput(dy, B, c, h, h, w, k, 4, 4, 2, 0, dx));
         }
-        if (filter != null && filter.startsWith("gemm")) {
+        if (filter != null && filter.equals("gemm")) {
             // the bare GEMMs of the forward cores (groups of ~256 columns), per image
             int[][] shapes = {{32, 961, 48, 1}, {64, 392, 512, 2}, {128, 288, 1024, 8}, {256, 256, 2048, 64},
                     {1152, 338, 64, 2}, {64, 338, 1152, 2}, {2304, 100, 128, 4}};

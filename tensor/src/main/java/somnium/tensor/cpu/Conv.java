@@ -52,6 +52,13 @@ public final class Conv {
      */
     static final boolean IMPLICIT = Boolean.parseBoolean(System.getProperty("somnium.conv.implicit", "true"));
     static final int IMPLICIT_MIN_ROWS = 256;
+    /**
+     * Backward input: whether the GEMM computes padded pixels (rows of width pw, see col2im) so that col2im is
+     * one contiguous vector add per column-matrix row, and the largest share of extra columns that is accepted
+     * for it. {@code -Dsomnium.conv.padCols=false} / {@code -Dsomnium.conv.padColsMax=...} (read once).
+     */
+    static final boolean PAD_COLS = Boolean.parseBoolean(System.getProperty("somnium.conv.padCols", "true"));
+    static final double PAD_COLS_MAX = Double.parseDouble(System.getProperty("somnium.conv.padColsMax", "0.2"));
     /** Largest im2col workspace per group, in floats (4 MiB). */
     static final int MAX_COL = 1 << 20;
 
@@ -316,18 +323,32 @@ public final class Conv {
      */
     static void backwardInput(float[] dy, int n, int c, int hh, int ww, int oh, int ow, float[] wt, int k,
                               int kh, int kw, int s, int p, float[] bias, float[] dx) {
-        int ckk = c * kh * kw, pix = oh * ow, img = c * hh * ww;
-        int g = groupSize(n, ckk, pix), groups = (n + g - 1) / g;
+        int ckk = c * kh * kw, pix = oh * ow, img = c * hh * ww, pw = ow + (kw - 1) / s;
+        // padded pixels (see col2im) when they add at most PAD_COLS_MAX of GEMM columns
+        boolean padded = PAD_COLS && pw > ow && (pw - ow) <= PAD_COLS_MAX * ow;
+        int ppix = padded ? oh * pw : pix;
+        int g = groupSize(n, ckk, ppix), groups = (n + g - 1) / g;
         long work = 2L * n * k * ckk * pix;
         boolean overGroups = Parallel.threads() > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS;
         Parallel.RangeBody body = (g0, g1) -> {
             Work ws = WORK.get();
-            float[] phase = ws.phase(phaseSize(c, kh, kw, s, oh, ow));
+            float[] phase = ws.phase(phaseSize(c, kh, kw, s, oh, ow) + pw);
             for (int gr = g0; gr < g1; gr++) {
-                int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
+                int i0 = gr * g, gi = Math.min(g, n - i0);
                 float[] dyg;
-                int dyOff;
-                if (gi == 1) {
+                int dyOff, cols = gi * ppix;
+                if (padded) { // dy images side by side, each row widened from ow to pw with zeros
+                    dyg = ws.mat(k * cols);
+                    dyOff = 0;
+                    for (int i = 0; i < gi; i++)
+                        for (int o = 0; o < k; o++) {
+                            int src = ((i0 + i) * k + o) * pix, dst = o * cols + i * ppix;
+                            for (int oy = 0; oy < oh; oy++, src += ow, dst += pw) {
+                                System.arraycopy(dy, src, dyg, dst, ow);
+                                for (int j = ow; j < pw; j++) dyg[dst + j] = 0f;
+                            }
+                        }
+                } else if (gi == 1) {
                     dyg = dy;
                     dyOff = i0 * k * pix;
                 } else {
@@ -341,7 +362,7 @@ public final class Conv {
                     int off = (i0 + i) * img;
                     if (bias == null) Arrays.fill(dx, off, off + img, 0f);
                     else for (int ch = 0; ch < c; ch++) Arrays.fill(dx, off + ch * hh * ww, off + (ch + 1) * hh * ww, bias[ch]);
-                    col2im(dcol, i * pix, cols, c, hh, ww, kh, kw, s, p, oh, ow, dx, off, phase);
+                    col2im(dcol, i * ppix, cols, padded, c, hh, ww, kh, kw, s, p, oh, ow, dx, off, phase);
                 }
             }
         };
@@ -574,9 +595,28 @@ public final class Conv {
         }
     }
 
+    /** dst[dOff..dOff+len) += src[sOff..sOff+len), vectorized. */
+    private static void addRun(float[] src, int sOff, float[] dst, int dOff, int len) {
+        int i = 0, L = Gemm.L;
+        for (; i <= len - L; i += L)
+            FloatVector.fromArray(Gemm.S, dst, dOff + i).add(FloatVector.fromArray(Gemm.S, src, sOff + i)).intoArray(dst, dOff + i);
+        for (; i < len; i++) dst[dOff + i] += src[sOff + i];
+    }
+
     /** The adjoint of im2col: adds each column's patch back into the image dx[dxOff..] ([c, hh, ww]). */
     static void col2im(float[] col, int colOff, int ldcol, int c, int hh, int ww, int kh, int kw, int s, int p,
                        int oh, int ow, float[] dx, int dxOff, float[] phase) {
+        col2im(col, colOff, ldcol, false, c, hh, ww, kh, kw, s, p, oh, ow, dx, dxOff, phase);
+    }
+
+    /**
+     * col2im; with {@code padded} the columns of one image are oh x pw "padded pixels" (pw = ow + (kw-1)/s,
+     * the phase-plane width) whose last pw - ow of every row are zero: then each col row lands in its phase
+     * plane as one contiguous run (the zeros wrap onto the next plane row, or up to (kw-1)/s floats past the
+     * last plane: phase needs that much slack).
+     */
+    static void col2im(float[] col, int colOff, int ldcol, boolean padded, int c, int hh, int ww, int kh, int kw,
+                       int s, int p, int oh, int ow, float[] dx, int dxOff, float[] phase) {
         int sa = Math.min(s, kh), sb = Math.min(s, kw), ph = oh + (kh - 1) / s, pw = ow + (kw - 1) / s;
         int plane = ph * pw;
         Arrays.fill(phase, 0, c * sa * sb * plane, 0f);
@@ -586,8 +626,10 @@ public final class Conv {
                 for (int kx = 0; kx < kw; kx++) {
                     int src = colOff + ((ch * kh + ky) * kw + kx) * ldcol;
                     int dst = ((ch * sa + ky % s) * sb + kx % s) * plane + (ky / s) * pw + kx / s;
-                    for (int oy = 0; oy < oh; oy++, src += ow, dst += pw)
-                        for (int ox = 0; ox < ow; ox++) phase[dst + ox] += col[src + ox];
+                    if (padded) addRun(col, src, phase, dst, oh * pw);
+                    else
+                        for (int oy = 0; oy < oh; oy++, src += ow, dst += pw)
+                            for (int ox = 0; ox < ow; ox++) phase[dst + ox] += col[src + ox];
                 }
         // 2. add the planes' interior (not the padding) into dx
         for (int ch = 0; ch < c; ch++) {

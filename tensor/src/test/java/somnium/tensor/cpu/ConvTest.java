@@ -161,7 +161,10 @@ class ConvTest {
             new Case(3, 17, 7, 8, 20, 4, 4, 2, 0),   // Dreamer-style k4 s2
             new Case(2, 11, 12, 10, 5, 5, 5, 3, 2),  // stride 3, pad 2
             new Case(40, 22, 5, 5, 9, 4, 3, 1, 2),   // groups of 7 images (6x7 outputs), last one partial
-            new Case(2, 64, 14, 14, 128, 4, 4, 2, 0) // Dreamer encoder layer 3 (6x6 outputs)
+            new Case(2, 64, 14, 14, 128, 4, 4, 2, 0), // Dreamer encoder layer 3 (6x6 outputs)
+            // backward input through padded pixel rows (pw - ow <= 20 % of ow)
+            new Case(2, 3, 12, 14, 4, 3, 3, 1, 1),   // stride 1, pad 1, 12x14 outputs
+            new Case(9, 2, 31, 31, 3, 4, 4, 2, 0)    // Dreamer encoder layer 2 shape (14x14 outputs)
     };
 
     // ---------------------------------------------------------------------------------------- tests
@@ -222,6 +225,7 @@ class ConvTest {
             {3, 2, 4, 4, 3, 4, 2, 3, 1, 2},     // stride 3, outputPad 2
             {40, 32, 1, 1, 16, 5, 5, 2, 0, 0},  // above the parallel threshold, grouped
             {3, 6, 5, 4, 32, 5, 5, 2, 1, 1},    // cout 32: implicit im2col in backward input / weight
+            {2, 3, 12, 11, 4, 4, 4, 2, 1, 1},   // forward through padded pixel rows (11 -> 12 wide), pad, outputPad
     };
 
     @Test

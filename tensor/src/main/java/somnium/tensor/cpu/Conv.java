@@ -226,8 +226,10 @@ public final class Conv {
         long work = 2L * n * k * ckk * pix;
         boolean overGroups = Parallel.threads() > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS;
         boolean pointwise = kh == 1 && kw == 1 && s == 1 && p == 0;
-        if (IMPLICIT && !pointwise && ckk >= IMPLICIT_MIN_ROWS && (overGroups || Parallel.threads() == 1)) {
-            forwardImplicit(x, n, c, hh, ww, wt, k, kh, kw, s, p, oh, ow, bias, y, g, groups, overGroups, work);
+        int pw = ow + (kw - 1) / s;
+        boolean padded = PAD_COLS && pw > ow && (pw - ow) <= PAD_COLS_MAX * ow;
+        if (IMPLICIT && !pointwise && (ckk >= IMPLICIT_MIN_ROWS || padded) && (overGroups || Parallel.threads() == 1)) {
+            forwardImplicit(x, n, c, hh, ww, wt, k, kh, kw, s, p, oh, ow, bias, y, padded, overGroups, work);
             return;
         }
         Parallel.RangeBody body = (g0, g1) -> {
@@ -275,32 +277,53 @@ public final class Conv {
      * GEMMs (threads, if any, run over groups).
      */
     private static void forwardImplicit(float[] x, int n, int c, int hh, int ww, float[] wt, int k, int kh, int kw,
-                                        int s, int p, int oh, int ow, float[] bias, float[] y, int g, int groups,
-                                        boolean overGroups, long work) {
-        int ckk = c * kh * kw, pix = oh * ow, psz = phaseSize(c, kh, kw, s, oh, ow);
+                                        int s, int p, int oh, int ow, float[] bias, float[] y, boolean padded,
+                                        boolean mayFork, long work) {
+        int ckk = c * kh * kw, pix = oh * ow, psz = phaseSize(c, kh, kw, s, oh, ow), pw = ow + (kw - 1) / s;
+        int ppix = padded ? oh * pw : pix;
+        int g = groupSize(n, ckk, ppix), groups = (n + g - 1) / g;
+        boolean overGroups = mayFork && groups > 1;
         Parallel.RangeBody body = (g0, g1) -> {
             Work ws = WORK.get();
-            float[] phase = ws.phase(g * psz);
-            int[] rowT = ws.rowT(ckk), colT = ws.colT(g * pix);
+            float[] phase = ws.phase(g * psz + pw); // padded columns read up to (kw-1)/s past the last plane
+            int[] rowT = ws.rowT(ckk), colT = ws.colT(g * ppix);
             im2colTables(c, kh, kw, s, oh, ow, g, rowT, colT);
+            if (padded) // column q of image img is the phase-plane offset q: whole panels are contiguous runs
+                for (int img = 0; img < g; img++)
+                    for (int q = 0; q < ppix; q++) colT[img * ppix + q] = img * psz + q;
             Im2colPacker pk = ws.packer.set(phase, rowT, colT);
             for (int gr = g0; gr < g1; gr++) {
-                int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
+                int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * ppix;
                 for (int img = 0; img < gi; img++)
                     buildPhases(x, (i0 + img) * c * hh * ww, c, hh, ww, kh, kw, s, p, oh, ow, phase, img * psz);
-                if (gi == 1) {
+                if (gi == 1 && !padded) {
                     int yOff = i0 * k * pix;
                     if (bias != null) for (int o = 0; o < k; o++) Arrays.fill(y, yOff + o * pix, yOff + (o + 1) * pix, bias[o]);
                     Gemm.sgemmSerialPackedB(false, k, pix, ckk, wt, 0, ckk, pk, y, yOff, pix, bias != null);
                 } else {
                     float[] out = ws.mat(k * cols);
                     Gemm.sgemmSerialPackedB(false, k, cols, ckk, wt, 0, ckk, pk, out, 0, cols, false);
-                    scatter(out, i0, gi, k, pix, bias, y);
+                    if (padded) scatterPadded(out, i0, gi, k, oh, ow, pw, bias, y);
+                    else scatter(out, i0, gi, k, pix, bias, y);
                 }
             }
         };
         if (overGroups) Parallel.forRange(groups, work, 1, body);
         else body.run(0, groups);
+    }
+
+    /** {@link #scatter} for padded pixel rows: keeps the first ow of every pw columns. */
+    private static void scatterPadded(float[] out, int i0, int gi, int k, int oh, int ow, int pw, float[] bias, float[] y) {
+        int ppix = oh * pw, cols = gi * ppix, pix = oh * ow;
+        for (int img = 0; img < gi; img++)
+            for (int o = 0; o < k; o++) {
+                int dst = ((i0 + img) * k + o) * pix, src = o * cols + img * ppix;
+                float b = bias == null ? 0f : bias[o];
+                for (int oy = 0; oy < oh; oy++, dst += ow, src += pw) {
+                    if (bias == null) System.arraycopy(out, src, y, dst, ow);
+                    else for (int q = 0; q < ow; q++) y[dst + q] = out[src + q] + b;
+                }
+            }
     }
 
     /** The GEMM output of a group ([k, gi*pix]) back to images i0.. of y ([n, k, pix]), plus bias[o] when given. */

@@ -164,7 +164,8 @@ class ConvTest {
             new Case(2, 64, 14, 14, 128, 4, 4, 2, 0), // Dreamer encoder layer 3 (6x6 outputs)
             // backward input through padded pixel rows (pw - ow <= 20 % of ow)
             new Case(2, 3, 12, 14, 4, 3, 3, 1, 1),   // stride 1, pad 1, 12x14 outputs
-            new Case(9, 2, 31, 31, 3, 4, 4, 2, 0)    // Dreamer encoder layer 2 shape (14x14 outputs)
+            new Case(9, 2, 31, 31, 3, 4, 4, 2, 0),   // Dreamer encoder layer 2 shape (14x14 outputs)
+            new Case(40, 8, 23, 23, 16, 4, 4, 2, 0)  // padded rows, groups of 3 images, parallel over groups
     };
 
     // ---------------------------------------------------------------------------------------- tests

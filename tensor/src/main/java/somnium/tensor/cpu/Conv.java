@@ -113,14 +113,31 @@ public final class Conv {
         int p = oh * ow;
         for (int c = 0; c < cout; c++) {
             double s = 0;
-            for (int i = 0; i < n; i++) {
-                int base = (i * cout + c) * p;
-                float t = 0f;
-                for (int q = 0; q < p; q++) t += dy[base + q];
-                s += t;
-            }
+            for (int i = 0; i < n; i++) s += sum(dy, (i * cout + c) * p, p);
             db[c] = (float) s;
         }
+    }
+
+    /**
+     * Sum of x[off..off+len) in float: four vector accumulators (a scalar loop's one running sum is bound by
+     * the add latency), lanes and tail added in a fixed order, so the result does not depend on the JIT tier.
+     */
+    private static float sum(float[] x, int off, int len) {
+        int L = Gemm.L, i = 0;
+        float t = 0f;
+        if (len >= 4 * L) {
+            FloatVector a0 = FloatVector.zero(Gemm.S), a1 = a0, a2 = a0, a3 = a0;
+            for (; i <= len - 4 * L; i += 4 * L) {
+                a0 = a0.add(FloatVector.fromArray(Gemm.S, x, off + i));
+                a1 = a1.add(FloatVector.fromArray(Gemm.S, x, off + i + L));
+                a2 = a2.add(FloatVector.fromArray(Gemm.S, x, off + i + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(Gemm.S, x, off + i + 3 * L));
+            }
+            FloatVector a = a0.add(a1).add(a2.add(a3));
+            for (int l = 0; l < L; l++) t += a.lane(l);
+        }
+        for (; i < len; i++) t += x[off + i];
+        return t;
     }
 
     /**

@@ -380,14 +380,7 @@ public final class Conv {
                 if (padded) { // dy images side by side, each row widened from ow to pw with zeros
                     dyg = ws.mat(k * cols);
                     dyOff = 0;
-                    for (int i = 0; i < gi; i++)
-                        for (int o = 0; o < k; o++) {
-                            int src = ((i0 + i) * k + o) * pix, dst = o * cols + i * ppix;
-                            for (int oy = 0; oy < oh; oy++, src += ow, dst += pw) {
-                                System.arraycopy(dy, src, dyg, dst, ow);
-                                for (int j = ow; j < pw; j++) dyg[dst + j] = 0f;
-                            }
-                        }
+                    gatherPadded(dy, i0, gi, k, oh, ow, pw, dyg);
                 } else if (gi == 1) {
                     dyg = dy;
                     dyOff = i0 * k * pix;
@@ -413,23 +406,36 @@ public final class Conv {
     /** Convolution backward-weight core: dw [k, c, kh, kw] = sum over images of dY · colᵀ (overwritten). */
     static void backwardWeight(float[] x, float[] dy, int n, int c, int hh, int ww, int oh, int ow, int k,
                                int kh, int kw, int s, int p, float[] dw) {
-        int ckk = c * kh * kw, pix = oh * ow, dwSize = k * ckk;
-        int g = groupSize(n, ckk, pix), groups = (n + g - 1) / g;
+        int ckk = c * kh * kw, pix = oh * ow, dwSize = k * ckk, pw = ow + (kw - 1) / s;
         long work = 2L * n * k * ckk * pix;
         int t = Parallel.threads();
-        int chunks = t > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS ? Math.min(t, groups) : 1;
+        // padded pixels here lengthen the GEMM's k (its costliest dimension): only when they add <= half PAD_COLS_MAX
+        boolean padCand = IMPLICIT && PAD_COLS && pw > ow && (pw - ow) <= 0.5 * PAD_COLS_MAX * ow;
+        int g0 = groupSize(n, ckk, padCand ? oh * pw : pix), groups0 = (n + g0 - 1) / g0;
+        int chunks0 = t > 1 && groups0 > 1 && work >= Gemm.PARALLEL_FLOPS ? Math.min(t, groups0) : 1;
+        boolean implicit = IMPLICIT && (ckk >= IMPLICIT_MIN_ROWS || padCand) && (chunks0 > 1 || t == 1);
+        boolean padded = implicit && padCand;
+        if (padCand && !padded) { // back to the unpadded geometry
+            g0 = groupSize(n, ckk, pix);
+            groups0 = (n + g0 - 1) / g0;
+            chunks0 = t > 1 && groups0 > 1 && work >= Gemm.PARALLEL_FLOPS ? Math.min(t, groups0) : 1;
+        }
+        int g = g0, groups = groups0, chunks = chunks0, ppix = padded ? oh * pw : pix;
         boolean overGroups = chunks > 1;
-        boolean implicit = IMPLICIT && ckk >= IMPLICIT_MIN_ROWS && (overGroups || t == 1);
         float[] partial = overGroups ? WORK.get().partial((chunks - 1) * dwSize) : null;
         Parallel.RangeBody body = (c0, c1) -> {
             Work ws = WORK.get();
             int psz = phaseSize(c, kh, kw, s, oh, ow);
-            float[] phase = ws.phase(implicit ? g * psz : psz);
+            float[] phase = ws.phase(implicit ? g * psz + pw : psz);
             Im2colPacker pk = null;
             if (implicit) {
-                int[] rowT = ws.rowT(ckk), colT = ws.colT(g * pix);
+                int[] rowT = ws.rowT(ckk), colT = ws.colT(g * ppix);
                 im2colTables(c, kh, kw, s, oh, ow, g, rowT, colT);
+                if (padded)
+                    for (int img = 0; img < g; img++)
+                        for (int q = 0; q < ppix; q++) colT[img * ppix + q] = img * psz + q;
                 pk = ws.packer.set(phase, colT, rowT);
+                pk.transposed = true;
             }
             for (int ch = c0; ch < c1; ch++) {
                 int gStart = (int) ((long) groups * ch / chunks), gEnd = (int) ((long) groups * (ch + 1) / chunks);
@@ -437,7 +443,7 @@ public final class Conv {
                 int tOff = ch == 0 ? 0 : (ch - 1) * dwSize;
                 if (gStart == gEnd) Arrays.fill(target, tOff, tOff + dwSize, 0f);
                 for (int gr = gStart; gr < gEnd; gr++) {
-                    int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * pix;
+                    int i0 = gr * g, gi = Math.min(g, n - i0), cols = gi * ppix;
                     float[] col = null;
                     if (implicit)
                         for (int i = 0; i < gi; i++)
@@ -449,7 +455,11 @@ public final class Conv {
                     }
                     float[] dyg;
                     int dyOff;
-                    if (gi == 1) {
+                    if (padded) {
+                        dyg = ws.mat(k * cols);
+                        dyOff = 0;
+                        gatherPadded(dy, i0, gi, k, oh, ow, pw, dyg);
+                    } else if (gi == 1) {
                         dyg = dy;
                         dyOff = i0 * k * pix;
                     } else {
@@ -480,6 +490,19 @@ public final class Conv {
                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean acc) {
         if (mayFork) Gemm.sgemmParallel(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
         else Gemm.sgemmSerial(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc);
+    }
+
+    /** {@link #gather} into padded pixel rows: dst [k, gi*oh*pw], each row of ow values followed by pw - ow zeros. */
+    private static void gatherPadded(float[] dy, int i0, int gi, int k, int oh, int ow, int pw, float[] dst) {
+        int pix = oh * ow, ppix = oh * pw, cols = gi * ppix;
+        for (int i = 0; i < gi; i++)
+            for (int o = 0; o < k; o++) {
+                int src = ((i0 + i) * k + o) * pix, d = o * cols + i * ppix;
+                for (int oy = 0; oy < oh; oy++, src += ow, d += pw) {
+                    System.arraycopy(dy, src, dst, d, ow);
+                    for (int j = ow; j < pw; j++) dst[d + j] = 0f;
+                }
+            }
     }
 
     /** dy images i0..i0+gi ([k, pix] each) side by side into dst [k, gi*pix]. */
@@ -581,17 +604,23 @@ public final class Conv {
         float[] src;
         int[] pT, jT;
 
+        /** Per panel: starts (panel column) and lengths of the runs where jT steps by 1, and their source offsets. */
+        private final int[] runJ = new int[Gemm.NR], runLen = new int[Gemm.NR], runSrc = new int[Gemm.NR];
+
+        /** Set when jT steps across planes (the weight gradient): packs column by column over runs of pT. */
+        boolean transposed;
+        private int[] prP = new int[0], prLen = new int[0], prSrc = new int[0];
+
         Im2colPacker set(float[] src, int[] pT, int[] jT) {
             this.src = src;
             this.pT = pT;
             this.jT = jT;
+            this.transposed = false;
             return this;
         }
 
-        /** Per panel: starts (panel column) and lengths of the runs where jT steps by 1, and their source offsets. */
-        private final int[] runJ = new int[Gemm.NR], runLen = new int[Gemm.NR], runSrc = new int[Gemm.NR];
-
         @Override public void pack(int pc, int kc, int jc, int nc, float[] bp) {
+            if (transposed && packByColumns(pc, kc, jc, nc, bp)) return;
             final int nrFull = Gemm.NR;
             float[] x = src;
             int[] pt = pT, jt = jT, rj = runJ, rl = runLen, rs = runSrc;
@@ -632,6 +661,45 @@ public final class Conv {
                     }
                 }
             }
+        }
+
+        /**
+         * op(B)[p][j] = src[pT[p] + jT[j]] column by column, over the runs where pT steps by 1 (contiguous
+         * loads, no index load per element); false (nothing written) when the runs are too short to pay.
+         */
+        private boolean packByColumns(int pc, int kc, int jc, int nc, float[] bp) {
+            if (prP.length < kc) {
+                prP = new int[kc];
+                prLen = new int[kc];
+                prSrc = new int[kc];
+            }
+            int[] pt = pT, jt = jT, rp = prP, rl = prLen, rs = prSrc;
+            int runs = 0;
+            for (int p = 0; p < kc; p++) {
+                int o = pt[pc + p];
+                if (runs > 0 && o == rs[runs - 1] + rl[runs - 1]) rl[runs - 1]++;
+                else {
+                    rp[runs] = p;
+                    rs[runs] = o;
+                    rl[runs++] = 1;
+                }
+            }
+            if (runs * 8 > kc) return false;
+            final int nrFull = Gemm.NR;
+            float[] x = src;
+            for (int jr = 0; jr < nc; jr += nrFull) {
+                int nr = Math.min(nrFull, nc - jr), j0 = jc + jr, dst = jr * kc;
+                for (int j = 0; j < nr; j++) {
+                    int base = jt[j0 + j], d = dst + j;
+                    for (int r = 0; r < runs; r++) {
+                        int sIdx = base + rs[r], dd = d + rp[r] * nrFull, len = rl[r];
+                        for (int u = 0; u < len; u++) bp[dd + u * nrFull] = x[sIdx + u];
+                    }
+                }
+                for (int j = nr; j < nrFull; j++)
+                    for (int p = 0, d = dst + j; p < kc; p++, d += nrFull) bp[d] = 0f;
+            }
+            return true;
         }
     }
 

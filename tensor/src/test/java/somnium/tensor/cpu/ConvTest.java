@@ -165,7 +165,8 @@ class ConvTest {
             // backward input through padded pixel rows (pw - ow <= 20 % of ow)
             new Case(2, 3, 12, 14, 4, 3, 3, 1, 1),   // stride 1, pad 1, 12x14 outputs
             new Case(9, 2, 31, 31, 3, 4, 4, 2, 0),   // Dreamer encoder layer 2 shape (14x14 outputs)
-            new Case(40, 8, 23, 23, 16, 4, 4, 2, 0)  // padded rows, groups of 3 images, parallel over groups
+            new Case(40, 8, 23, 23, 16, 4, 4, 2, 0), // padded rows, groups of 3 images, parallel over groups
+            new Case(2, 30, 10, 20, 5, 3, 3, 1, 0)   // weight gradient packed column by column (8x18 outputs)
     };
 
     // ---------------------------------------------------------------------------------------- tests

@@ -209,6 +209,61 @@ public final class Gemm {
         }
     }
 
+    /**
+     * Supplies the B operand of {@link #sgemmSerialPackedB} panel by panel, so that a caller can pack it
+     * straight from another layout (an image seen as its im2col matrix) instead of materialising op(B).
+     */
+    public interface BPacker {
+        /**
+         * Writes op(B)[pc..pc+kc, jc..jc+nc] into NR-wide column panels: panel q (columns jc + q*NR ..) at
+         * {@code q*NR*kc}, element (p, j) of a panel at {@code p*NR + j}; columns past nc in the last panel
+         * must be zero.
+         */
+        void pack(int pc, int kc, int jc, int nc, float[] bp);
+    }
+
+    /**
+     * Single-threaded {@code C(m x n) = op(A)·op(B)} (or {@code +=}) where op(B) (k x n) exists only through
+     * {@code packer}; otherwise the same blocked algorithm and micro-kernel as {@link #sgemm}. A is checked
+     * here; the packer is trusted to stay inside its own operand.
+     */
+    public static void sgemmSerialPackedB(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                          BPacker packer, float[] c, int cOff, int ldc, boolean accumulate) {
+        check("sgemmSerialPackedB", transA, false, m, n, k, a == null ? -1 : a.length, aOff, lda,
+                Integer.MAX_VALUE, 0, Math.max(1, n), c == null ? -1 : c.length, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        float[] tile = s.tile;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int ncPad = (nc + NR - 1) / NR * NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] bp = s.b(ncPad * kc);
+                packer.pack(pc, kc, jc, nc, bp);
+                boolean add = accumulate || pc > 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    int mcPad = (mc + MR - 1) / MR * MR;
+                    float[] ap = s.a(mcPad * kc);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int cCol = cOff + jc + jr;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels: panel q at q*NR*kc, element (p, j) at p*NR + j. */
     private static void packB(boolean tB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {

@@ -155,7 +155,18 @@ class ConvTest {
             new Case(2, 4, 6, 6, 2, 5, 5, 2, 2),    // pad covers most of the input
             new Case(37, 6, 4, 4, 9, 3, 3, 2, 0),   // 1x1 output per image: images grouped
             new Case(45, 8, 8, 8, 16, 4, 4, 2, 1),  // 2 groups of 23 + 22 images (parallel over groups)
-            new Case(3, 16, 13, 13, 33, 3, 3, 1, 1) // above the parallel threshold
+            new Case(3, 16, 13, 13, 33, 3, 3, 1, 1), // above the parallel threshold
+            // >= IMPLICIT_MIN_ROWS im2col rows: B panels packed straight from phase planes
+            new Case(5, 32, 9, 11, 7, 3, 3, 2, 1),   // stride 2, pad 1, odd rectangular image
+            new Case(3, 17, 7, 8, 20, 4, 4, 2, 0),   // Dreamer-style k4 s2
+            new Case(2, 11, 12, 10, 5, 5, 5, 3, 2),  // stride 3, pad 2
+            new Case(40, 22, 5, 5, 9, 4, 3, 1, 2),   // groups of 7 images (6x7 outputs), last one partial
+            new Case(2, 64, 14, 14, 128, 4, 4, 2, 0), // Dreamer encoder layer 3 (6x6 outputs)
+            // backward input through padded pixel rows (pw - ow <= 20 % of ow)
+            new Case(2, 3, 12, 14, 4, 3, 3, 1, 1),   // stride 1, pad 1, 12x14 outputs
+            new Case(9, 2, 31, 31, 3, 4, 4, 2, 0),   // Dreamer encoder layer 2 shape (14x14 outputs)
+            new Case(40, 8, 23, 23, 16, 4, 4, 2, 0), // padded rows, groups of 3 images, parallel over groups
+            new Case(2, 30, 10, 20, 5, 3, 3, 1, 0)   // weight gradient packed column by column (8x18 outputs)
     };
 
     // ---------------------------------------------------------------------------------------- tests
@@ -215,6 +226,8 @@ class ConvTest {
             {2, 3, 7, 7, 2, 3, 3, 1, 1, 0},     // stride 1 (same-size)
             {3, 2, 4, 4, 3, 4, 2, 3, 1, 2},     // stride 3, outputPad 2
             {40, 32, 1, 1, 16, 5, 5, 2, 0, 0},  // above the parallel threshold, grouped
+            {3, 6, 5, 4, 32, 5, 5, 2, 1, 1},    // cout 32: implicit im2col in backward input / weight
+            {2, 3, 12, 11, 4, 4, 4, 2, 1, 1},   // forward through padded pixel rows (11 -> 12 wide), pad, outputPad
     };
 
     @Test

@@ -163,6 +163,35 @@ class GemmTest {
     }
 
     @Test
+    void packedBMatchesReferenceAcrossBlocks() {
+        // op(B) exists only through the packer (here: reading a row-major k x n matrix); k > KC and n > NC
+        // exercise several packed blocks, odd m and n partial micro-tiles, acc both ways.
+        int[][] shapes = {{13, Gemm.NC + 37, Gemm.KC + 45}, {7, 29, 3}, {1, 1, 1}, {6, Gemm.NR, 300}};
+        for (int[] sh : shapes)
+            for (boolean tA : new boolean[] {false, true})
+                for (boolean acc : new boolean[] {false, true}) {
+                    int m = sh[0], n = sh[1], k = sh[2], off = 3, lda = (tA ? m : k) + 2, ldc = n + 1;
+                    float[] a = random(off + (tA ? k : m) * lda), b = random(k * n), c = random(m * ldc);
+                    double[] want = reference(tA, false, m, n, k, a, off, lda, b, 0, n, c, 0, ldc, acc);
+                    Gemm.BPacker packer = (pc, kc, jc, nc, bp) -> {
+                        for (int q = 0; q * Gemm.NR < nc; q++)
+                            for (int p = 0; p < kc; p++)
+                                for (int j = 0; j < Gemm.NR; j++) {
+                                    int col = q * Gemm.NR + j;
+                                    bp[q * Gemm.NR * kc + p * Gemm.NR + j] = col < nc ? b[(pc + p) * n + jc + col] : 0f;
+                                }
+                    };
+                    Gemm.sgemmSerialPackedB(tA, m, n, k, a, off, lda, packer, c, 0, ldc, acc);
+                    String what = java.util.Arrays.toString(sh) + " tA=" + tA + " acc=" + acc;
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++)
+                            assertEquals(want[i * n + j], c[i * ldc + j], 1e-4 * (1 + Math.abs(want[i * n + j])) * Math.sqrt(k), what);
+                }
+        assertThrows(IllegalArgumentException.class, // A too short
+                () -> Gemm.sgemmSerialPackedB(false, 4, 4, 4, new float[15], 0, 4, (pc, kc, jc, nc, bp) -> { }, new float[16], 0, 4, false));
+    }
+
+    @Test
     void dgemmMatchesReference() {
         for (boolean tA : new boolean[] {false, true})
             for (boolean tB : new boolean[] {false, true}) {

@@ -24,8 +24,9 @@ import somnium.tensor.cpu.Parallel;
  * numbers include allocation and dispatch, as a training step sees them). The same cases are timed in
  * PyTorch by {@code bench/scripts/elementwise_torch.py}.
  *
- * <p>{@code chain} vs {@code chainScoped} shows what {@link TensorScope} buys: run with {@code -prof gc}
- * and compare {@code gc.alloc.rate.norm} (bytes allocated per call).
+ * <p>Each single-op benchmark runs inside a {@link TensorScope}, as ops do in a training step, so its result
+ * buffer comes from the pool. {@code chain} vs {@code chainScoped} shows what the scope buys: run with
+ * {@code -prof gc} and compare {@code gc.alloc.rate.norm} (bytes allocated per call).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -jar bench/target/benchmarks.jar ElementwiseBench -prof gc
@@ -55,56 +56,81 @@ public class ElementwiseBench {
     }
 
     @Benchmark
-    public Tensor add() {
-        return x.add(y);
+    public double add() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(x.add(y));
+        }
     }
 
     @Benchmark
-    public Tensor addBiasBroadcast() {
-        return x.add(bias);
+    public double addBiasBroadcast() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(x.add(bias));
+        }
     }
 
     @Benchmark
-    public Tensor mul() {
-        return x.mul(y);
+    public double mul() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(x.mul(y));
+        }
     }
 
     @Benchmark
-    public Tensor exp() {
-        return x.exp();
+    public double exp() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(x.exp());
+        }
     }
 
     @Benchmark
-    public Tensor tanh() {
-        return x.tanh();
+    public double tanh() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(x.tanh());
+        }
     }
 
     @Benchmark
-    public Tensor sigmoid() {
-        return x.sigmoid();
+    public double sigmoid() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(x.sigmoid());
+        }
     }
 
     @Benchmark
-    public Tensor elu() {
-        return x.elu();
+    public double elu() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(x.elu());
+        }
     }
 
     @Benchmark
-    public Tensor sumAxis0() {
-        return x.sum(0);
+    public double sumAxis0() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(x.sum(0));
+        }
     }
 
     @Benchmark
-    public Tensor sumLastAxis() {
-        return wide.sum(-1);
+    public double sumLastAxis() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(wide.sum(-1));
+        }
     }
 
     @Benchmark
-    public Tensor softmax() {
-        return logits.softmax(-1);
+    public double softmax() {
+        try (TensorScope s = TensorScope.open()) {
+            return first(logits.softmax(-1));
+        }
     }
 
-    /** A small chain: tanh(x * y + bias) summed over the batch; allocates three temporaries. */
+    /** Reads one element so the result is used (the tensor itself goes back to the pool with its scope). */
+    private static double first(Tensor t) {
+        return t.storage().getDouble(t.offset());
+    }
+
+    /** A small chain: tanh(x * y + bias) summed over the batch, without a scope: every temporary is new garbage. */
     @Benchmark
     public double chain() {
         return x.mul(y).add(bias).tanh().sum(0).get(0);

@@ -35,6 +35,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writer.write(out);
             }
+            readableByAll(tmp); // temp files are created owner-only; results are ordinary files
             fsync(tmp);
             move(tmp, target);
             fsyncDir(dir);
@@ -46,6 +47,15 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String text) throws IOException {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** rw-r--r-- where the file system has POSIX permissions (a no-op elsewhere). */
+    static void readableByAll(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
+        }
     }
 
     /** Renames {@code from} to {@code to} atomically, replacing {@code to} if it is a file. */

@@ -38,12 +38,12 @@ final class Graph {
         int pass = PASSES.incrementAndGet();
 
         // Phase 1: count each node's consumers within this graph.
-        ArrayDeque<Node> todo = new ArrayDeque<>();
+        ArrayDeque<Node> stack = new ArrayDeque<>();
         top.pass = pass;
         top.pending = 0;
-        todo.push(top);
-        while (!todo.isEmpty()) {
-            Node n = todo.pop();
+        stack.push(top);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
             if (n.isFreed()) throw freedError(n);
             for (Var in : n.inputs()) {
                 Node c = in.node();
@@ -51,7 +51,7 @@ final class Graph {
                 if (c.pass != pass) {
                     c.pass = pass;
                     c.pending = 0;
-                    todo.push(c);
+                    stack.push(c);
                 }
                 c.pending++;
             }

@@ -26,8 +26,8 @@ class CemReferenceTest {
             assertArrayEquals(want, java.util.Arrays.copyOfRange(el, ee * k, ee * k + k), "elites of env " + ee);
             Tensor elites = C.select(0, ee).indexSelect(0, top.indices());
             Tensor mu = elites.mean(0), sd = elites.var(new int[] {0}, false, false).sqrt();
-            Ref.close(mu.toFloatArray(), java.util.Arrays.copyOfRange(m2, ee * d, ee * d + d), 1e-6, 1e-5, "mean of env " + ee);
-            Ref.close(sd.toFloatArray(), java.util.Arrays.copyOfRange(s2, ee * d, ee * d + d), 1e-6, 1e-4, "std of env " + ee);
+            Ref.assertClose(mu.toFloatArray(), java.util.Arrays.copyOfRange(m2, ee * d, ee * d + d), 1e-6, 1e-5, "mean of env " + ee);
+            Ref.assertClose(sd.toFloatArray(), java.util.Arrays.copyOfRange(s2, ee * d, ee * d + d), 1e-6, 1e-4, "std of env " + ee);
         }
     }
 
@@ -39,6 +39,6 @@ class CemReferenceTest {
         CemReference.sample(e, n, d, mean, std, 5, 0, -1f, 1f, cand);
         Tensor eps = new somnium.tensor.Rng(5, 0).normal(somnium.tensor.Shape.of(e, n, d), 0, 1, somnium.tensor.DType.F32, somnium.tensor.Device.CPU);
         Tensor want = Tensor.of(mean, e, 1, d).add(Tensor.of(std, e, 1, d).mul(eps)).clamp(-1, 1);
-        Ref.close(want.toFloatArray(), cand, 0, 0, "candidates (bit-exact)");
+        Ref.assertClose(want.toFloatArray(), cand, 0, 0, "candidates (bit-exact)");
     }
 }

@@ -22,12 +22,12 @@ class GruCellReferenceTest {
 
         float[] hy = new float[B * H], ws = new float[B * 5 * H];
         GruCellReference.forward(B, H, gi.toFloatArray(), gh.toFloatArray(), bih, bhh, h, hy, ws);
-        Ref.close(want.toFloatArray(), hy, 1e-6, 1e-5, "hy");
+        Ref.assertClose(want.toFloatArray(), hy, 1e-6, 1e-5, "hy");
         float[] wsR = new float[B * H], wsH = new float[B * H];
         for (int b = 0; b < B; b++)
             for (int j = 0; j < H; j++) { wsR[b * H + j] = ws[b * 5 * H + j]; wsH[b * H + j] = ws[b * 5 * H + 3 * H + j]; }
-        Ref.close(r.toFloatArray(), wsR, 1e-6, 1e-5, "saved r");
-        Ref.close(h, wsH, 0, 0, "saved h");
+        Ref.assertClose(r.toFloatArray(), wsR, 1e-6, 1e-5, "saved r");
+        Ref.assertClose(h, wsH, 0, 0, "saved h");
     }
 
     @Test
@@ -40,11 +40,11 @@ class GruCellReferenceTest {
         float[] dgi = new float[B * 3 * H], dgh = new float[B * 3 * H], dh = new float[B * H];
         GruCellReference.backward(B, H, c, ws, dgi, dgh, dh);
 
-        Ref.closeGrad(Ref.numericGrad(gi, v -> loss(v, gh, bih, bhh, h, c), 1e-2f), dgi, 2e-3, 2e-2, "dgi");
-        Ref.closeGrad(Ref.numericGrad(gh, v -> loss(gi, v, bih, bhh, h, c), 1e-2f), dgh, 2e-3, 2e-2, "dgh");
+        Ref.assertCloseGrad(Ref.numericGrad(gi, v -> loss(v, gh, bih, bhh, h, c), 1e-2f), dgi, 2e-3, 2e-2, "dgi");
+        Ref.assertCloseGrad(Ref.numericGrad(gh, v -> loss(gi, v, bih, bhh, h, c), 1e-2f), dgh, 2e-3, 2e-2, "dgh");
         // The direct path of dh is dhy * z: the GEMM path (dgh W_hh) is the caller's, and gh is held fixed here.
         double[] num = Ref.numericGrad(h, v -> loss(gi, gh, bih, bhh, v, c), 1e-2f);
-        Ref.closeGrad(num, dh, 2e-3, 2e-2, "dh");
+        Ref.assertCloseGrad(num, dh, 2e-3, 2e-2, "dh");
     }
 
     static double loss(float[] gi, float[] gh, float[] bih, float[] bhh, float[] h, float[] c) {

@@ -20,13 +20,13 @@ class LambdaReturnReferenceTest {
         }
         float[] ret = new float[T * B];
         LambdaReturnReference.forward(T, B, r, d, v, LAMBDA, ret);
-        Ref.close(Tensor.stack(0, rows).toFloatArray(), ret, 1e-6, 1e-6, "returns");
+        Ref.assertClose(Tensor.stack(0, rows).toFloatArray(), ret, 1e-6, 1e-6, "returns");
         // lambda = 1: discounted Monte-Carlo return bootstrapped with v[T]; lambda = 0: one-step TD targets.
         float[] td = new float[T * B];
         LambdaReturnReference.forward(T, B, r, d, v, 0f, td);
         float[] want = new float[T * B];
         for (int i = 0; i < T * B; i++) want[i] = r[i] + d[i] * v[i + B];
-        Ref.close(want, td, 1e-6, 1e-6, "lambda = 0");
+        Ref.assertClose(want, td, 1e-6, 1e-6, "lambda = 0");
     }
 
     @Test
@@ -36,9 +36,9 @@ class LambdaReturnReferenceTest {
         LambdaReturnReference.forward(T, B, r, d, v, LAMBDA, ret);
         float[] dr = new float[T * B], dd = new float[T * B], dv = new float[(T + 1) * B];
         LambdaReturnReference.backward(T, B, c, ret, d, v, LAMBDA, dr, dd, dv);
-        Ref.closeGrad(Ref.numericGrad(r, x -> loss(x, d, v, c), 1e-2f), dr, 2e-3, 1e-2, "dr");
-        Ref.closeGrad(Ref.numericGrad(d, x -> loss(r, x, v, c), 1e-2f), dd, 2e-3, 1e-2, "dd");
-        Ref.closeGrad(Ref.numericGrad(v, x -> loss(r, d, x, c), 1e-2f), dv, 2e-3, 1e-2, "dv");
+        Ref.assertCloseGrad(Ref.numericGrad(r, x -> loss(x, d, v, c), 1e-2f), dr, 2e-3, 1e-2, "dr");
+        Ref.assertCloseGrad(Ref.numericGrad(d, x -> loss(r, x, v, c), 1e-2f), dd, 2e-3, 1e-2, "dd");
+        Ref.assertCloseGrad(Ref.numericGrad(v, x -> loss(r, d, x, c), 1e-2f), dv, 2e-3, 1e-2, "dv");
     }
 
     static double loss(float[] r, float[] d, float[] v, float[] c) {

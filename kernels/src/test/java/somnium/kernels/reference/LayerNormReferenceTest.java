@@ -16,11 +16,11 @@ class LayerNormReferenceTest {
         Tensor want = X.sub(mean).div(var.add(EPS).sqrt()).mul(Tensor.of(g, D)).add(Tensor.of(b, D));
         float[] y = new float[R * D], m = new float[R], rs = new float[R];
         LayerNormReference.forward(R, D, EPS, x, g, b, y, m, rs);
-        Ref.close(want.toFloatArray(), y, 1e-5, 1e-5, "y");
-        Ref.close(mean.toFloatArray(), m, 1e-6, 1e-6, "mean");
+        Ref.assertClose(want.toFloatArray(), y, 1e-5, 1e-5, "y");
+        Ref.assertClose(mean.toFloatArray(), m, 1e-6, 1e-6, "mean");
         float[] noAffine = new float[R * D];
         LayerNormReference.forward(R, D, EPS, x, null, null, noAffine, null, null);
-        Ref.close(X.sub(mean).div(var.add(EPS).sqrt()).toFloatArray(), noAffine, 1e-5, 1e-5, "y without gamma/beta");
+        Ref.assertClose(X.sub(mean).div(var.add(EPS).sqrt()).toFloatArray(), noAffine, 1e-5, 1e-5, "y without gamma/beta");
     }
 
     @Test
@@ -30,9 +30,9 @@ class LayerNormReferenceTest {
         LayerNormReference.forward(R, D, EPS, x, g, b, y, m, rs);
         float[] dx = new float[R * D], dg = new float[D], db = new float[D];
         LayerNormReference.backward(R, D, c, x, m, rs, g, dx, dg, db);
-        Ref.closeGrad(Ref.numericGrad(x, v -> loss(v, g, b, c), 1e-2f), dx, 5e-3, 3e-2, "dx");
-        Ref.closeGrad(Ref.numericGrad(g, v -> loss(x, v, b, c), 1e-2f), dg, 5e-3, 2e-2, "dgamma");
-        Ref.closeGrad(Ref.numericGrad(b, v -> loss(x, g, v, c), 1e-2f), db, 5e-3, 2e-2, "dbeta");
+        Ref.assertCloseGrad(Ref.numericGrad(x, v -> loss(v, g, b, c), 1e-2f), dx, 5e-3, 3e-2, "dx");
+        Ref.assertCloseGrad(Ref.numericGrad(g, v -> loss(x, v, b, c), 1e-2f), dg, 5e-3, 2e-2, "dgamma");
+        Ref.assertCloseGrad(Ref.numericGrad(b, v -> loss(x, g, v, c), 1e-2f), db, 5e-3, 2e-2, "dbeta");
     }
 
     static double loss(float[] x, float[] g, float[] b, float[] c) {

@@ -23,7 +23,7 @@ final class Ref {
     }
 
     /** |got - want| <= tol + |want| * eps elementwise. */
-    static void close(float[] want, float[] got, double tol, double eps, String what) {
+    static void assertClose(float[] want, float[] got, double tol, double eps, String what) {
         assertEquals(want.length, got.length, what + ": length");
         for (int i = 0; i < want.length; i++) {
             double err = Math.abs((double) got[i] - want[i]);
@@ -47,10 +47,10 @@ final class Ref {
         return g;
     }
 
-    static void closeGrad(double[] want, float[] got, double tol, double eps, String what) {
+    static void assertCloseGrad(double[] want, float[] got, double tol, double eps, String what) {
         float[] w = new float[want.length];
         for (int i = 0; i < w.length; i++) w[i] = (float) want[i];
-        close(w, got, tol, eps, what);
+        assertClose(w, got, tol, eps, what);
     }
 
     static double dot(float[] a, float[] b) {

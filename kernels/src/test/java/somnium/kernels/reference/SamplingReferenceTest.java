@@ -21,11 +21,11 @@ class SamplingReferenceTest {
         Tensor want = Tensor.of(mu, n).add(Tensor.of(sigma, n).mul(eps));
         float[] z = new float[n], e = new float[n];
         SamplingReference.normalRsample(n, mu, sigma, false, seed, offset, z, e);
-        Ref.close(want.toFloatArray(), z, 0, 0, "z (bit-exact)");
-        Ref.close(eps.toFloatArray(), e, 0, 0, "eps");
+        Ref.assertClose(want.toFloatArray(), z, 0, 0, "z (bit-exact)");
+        Ref.assertClose(eps.toFloatArray(), e, 0, 0, "eps");
         float[] zl = new float[n];
         SamplingReference.normalRsample(n, mu, sigma, true, seed, offset, zl, null);
-        Ref.close(Tensor.of(mu, n).add(Tensor.of(sigma, n).exp().mul(eps)).toFloatArray(), zl, 1e-6, 1e-6, "z with log sigma");
+        Ref.assertClose(Tensor.of(mu, n).add(Tensor.of(sigma, n).exp().mul(eps)).toFloatArray(), zl, 1e-6, 1e-6, "z with log sigma");
     }
 
     @Test
@@ -34,8 +34,8 @@ class SamplingReferenceTest {
         float[] mu = Ref.randn(33, n), ls = Ref.rand(34, n, -1f, 1f), c = Ref.randn(35, n);
         float[] dmu = new float[n], dls = new float[n];
         SamplingReference.normalRsampleBackward(n, c, ls, true, 7, 0, dmu, dls);
-        Ref.close(c, dmu, 0, 0, "dmu");
-        Ref.closeGrad(Ref.numericGrad(ls, v -> {
+        Ref.assertClose(c, dmu, 0, 0, "dmu");
+        Ref.assertCloseGrad(Ref.numericGrad(ls, v -> {
             float[] z = new float[n];
             SamplingReference.normalRsample(n, mu, v, true, 7, 0, z, null);
             return Ref.dot(z, c);
@@ -54,7 +54,7 @@ class SamplingReferenceTest {
         SamplingReference.categoricalSt(rows, c, logits, unimix, 3, 0, onehot, probs, idx);
         Tensor want = Tensor.of(one, c).softmax(0).mul(1 - unimix).add(unimix / c);
         float[] p0 = java.util.Arrays.copyOf(probs, c);
-        Ref.close(want.toFloatArray(), p0, 1e-7, 1e-6, "probs");
+        Ref.assertClose(want.toFloatArray(), p0, 1e-7, 1e-6, "probs");
         double[] freq = new double[c];
         for (int r = 0; r < rows; r++) {
             float s = 0;
@@ -75,7 +75,7 @@ class SamplingReferenceTest {
         float[] logits = Ref.randn(36, rows * c), g = Ref.randn(37, rows * c);
         float[] d = new float[rows * c];
         SamplingReference.categoricalStBackward(rows, c, logits, unimix, g, d);
-        Ref.closeGrad(Ref.numericGrad(logits, v -> {
+        Ref.assertCloseGrad(Ref.numericGrad(logits, v -> {
             float[] p = new float[rows * c];
             SamplingReference.unimixProbs(rows, c, v, unimix, p);
             return Ref.dot(p, g);

@@ -43,14 +43,11 @@ class PlaNetLearnsTest {
         long seed = 3;
         RunContext ctx;
         EvalResult planet;
-        long t0 = System.nanoTime();
         try (MetricsLog m = PlaNetFixtures.metrics(dir)) {
             ctx = PlaNetFixtures.context(dir, ENV, cfg, seed, m);
             PlaNet.PlaNetTrainer trainer = (PlaNet.PlaNetTrainer) new PlaNet().create(ctx);
             trainer.train(ProgressSink.NONE);
-            long t1 = System.nanoTime();
             planet = trainer.evaluate(episodes, null);
-            System.out.printf("train %.1f s, eval %.1f s%n", (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
         }
         // the random policy on the episode seeds trainer.evaluate uses
         EvalResult random;

@@ -46,7 +46,7 @@ final class Gpu {
     }
 
     /** |got - want| <= tol + |want| * eps elementwise (NaNs must match NaNs); want on the CPU, got anywhere. */
-    static void assertClose(Tensor want, Tensor got, double tol, double eps, String what) {
+    static void close(Tensor want, Tensor got, double tol, double eps, String what) {
         assertArrayEquals(want.dims(), got.dims(), what + ": shape");
         double[] w = want.toDoubleArray(), g = got.to(Device.CPU).toDoubleArray();
         for (int i = 0; i < w.length; i++) {

@@ -531,7 +531,6 @@ public final class Tensor {
     /** Applies {@code op} elementwise into a new tensor. */
     public Tensor map(UnaryOp op, double p0, double p1) {
         requireFloating(op.name().toLowerCase());
-        storage.version(); // touch: fails fast on released storage through the backend's access
         Tensor out = emptyLike(shape);
         backend().unary(op, this, p0, p1, out);
         return out;
@@ -926,7 +925,7 @@ public final class Tensor {
             if (!ts[i].shape.equals(ts[0].shape)) throw new IllegalArgumentException("stack: shapes differ: " + shapesOf(ts));
             u[i] = ts[i].unsqueeze(axis);
         }
-        return concat(axis < 0 ? axis : axis, u);
+        return concat(axis, u);
     }
 
     public static Tensor stack(int axis, List<Tensor> ts) {

@@ -17,9 +17,7 @@ import somnium.rl.replay.Step;
 import somnium.rl.train.Algorithm;
 import somnium.rl.train.Checkpoint;
 import somnium.rl.train.Checkpointer;
-import somnium.rl.train.EnvOptions;
 import somnium.rl.train.EvalResult;
-import somnium.rl.train.LoopSchedule;
 import somnium.rl.train.LoopState;
 import somnium.rl.train.LoopTrainer;
 import somnium.rl.train.Policy;
@@ -107,23 +105,8 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
         private Actor actor;
 
         DreamerTrainer(RunContext ctx, DreamerConfig cfg) {
-            super(ctx);
+            super(ctx, cfg);
             this.cfg = cfg;
-        }
-
-        @Override
-        protected LoopSchedule schedule() {
-            return cfg.schedule();
-        }
-
-        @Override
-        protected EnvOptions envOptions() {
-            return cfg.envOptions();
-        }
-
-        @Override
-        protected long replayCapacity() {
-            return cfg.replayCapacity();
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import somnium.rl.train.EnvOptions;
+import somnium.rl.train.LoopConfig;
 import somnium.rl.train.LoopSchedule;
 import somnium.rl.train.config.Doc;
 
@@ -44,7 +45,7 @@ public record PlaNetConfig(
         @Doc("std of the Gaussian exploration noise added to planned actions") double explNoise,
         @Doc("evaluate every this many environment steps (0 = never)") long evalEvery,
         @Doc("episodes per evaluation") int evalEpisodes,
-        @Doc("checkpoint every this many environment steps") long checkpointEvery) {
+        @Doc("checkpoint every this many environment steps") long checkpointEvery) implements LoopConfig {
 
     public PlaNetConfig {
         positive("action_repeat", actionRepeat);

@@ -25,6 +25,7 @@ public abstract class LoopTrainer implements Trainer {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     protected final RunContext ctx;
+    private final LoopConfig config;
     private EnvLike env, evalEnv;
     private ReplayBuffer replay;
     private LoopState state;
@@ -33,20 +34,27 @@ public abstract class LoopTrainer implements Trainer {
     private volatile boolean stopRequested;
     private final Map<String, Rng> rngs = new LinkedHashMap<>();
 
-    protected LoopTrainer(RunContext ctx) {
+    protected LoopTrainer(RunContext ctx, LoopConfig config) {
         this.ctx = ctx;
+        this.config = config;
     }
 
     // ---- what an algorithm supplies -------------------------------------------------------------------
 
     /** The loop cadence, from the config. */
-    protected abstract LoopSchedule schedule();
+    protected LoopSchedule schedule() {
+        return config.schedule();
+    }
 
     /** How to build the environment, from the config. */
-    protected abstract EnvOptions envOptions();
+    protected EnvOptions envOptions() {
+        return config.envOptions();
+    }
 
     /** Replay capacity in steps, from the config. */
-    protected abstract long replayCapacity();
+    protected long replayCapacity() {
+        return config.replayCapacity();
+    }
 
     /**
      * Builds the model, optimizer, policy and updater. Called once, before training, evaluation or

@@ -29,10 +29,16 @@ import somnium.tensor.Rng;
 /** A stand-in algorithm: a one-number "model" that counts its updates, trained on {@link FakeEnv} through LoopTrainer. */
 final class FakeAlgorithm implements Algorithm<FakeAlgorithm.Config> {
     record Config(@Doc("action repeat") int actionRepeat, @Doc("env steps") long steps, int seedEpisodes, int collectInterval,
-                  boolean useImages, double lr, int batchLength) {
+                  boolean useImages, double lr, int batchLength) implements somnium.rl.train.LoopConfig {
         Config {
             if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }
+
+        @Override public LoopSchedule schedule() {
+            return LoopSchedule.planet(steps, actionRepeat, seedEpisodes, collectInterval, 0.1, 100, 1, 60);
+        }
+        @Override public EnvOptions envOptions() { return new EnvOptions(actionRepeat, useImages, 0); }
+        @Override public long replayCapacity() { return 1000; }
     }
 
     static EnvCatalog catalog() {
@@ -62,16 +68,11 @@ final class FakeAlgorithm implements Algorithm<FakeAlgorithm.Config> {
     @Override
     public Trainer create(RunContext ctx) {
         Config c = ctx.config(Config.class);
-        return new LoopTrainer(ctx) {
+        return new LoopTrainer(ctx, c) {
             double weight;
             Rng learnerRng = new Rng(ctx.seed() + 1);
             ReplayBuffer replay;
 
-            @Override protected LoopSchedule schedule() {
-                return LoopSchedule.planet(c.steps(), c.actionRepeat(), c.seedEpisodes(), c.collectInterval(), 0.1, 100, 1, 60);
-            }
-            @Override protected EnvOptions envOptions() { return new EnvOptions(c.actionRepeat(), c.useImages(), 0); }
-            @Override protected long replayCapacity() { return 1000; }
             @Override protected void build(int actionDim, ReplayBuffer replay) { this.replay = replay; }
 
             @Override protected Policy policy() {

@@ -72,11 +72,32 @@ public final class ActorCritic extends Module {
      * losses. {@code gamma} is the per-step discount (no continuation head).
      */
     public Losses losses(WorldModel model, Rssm.State starts, int horizon, double gamma, double lambda, Rng rng) {
+        return losses(model, starts, horizon, gamma, lambda, 0, rng);
+    }
+
+    /**
+     * As above, with an entropy bonus: the actor loss becomes {@code - mean(w_k * (R_k + eta * H_k))}, where
+     * {@code H_k = -log pi(a_k | s_k)} is the single-sample entropy estimate of the action taken at step k (the
+     * tanh-Normal has no closed-form entropy). {@code eta = 0} is Dreamer V1.
+     */
+    public Losses losses(WorldModel model, Rssm.State starts, int horizon, double gamma, double lambda, double entropyScale, Rng rng) {
         Rssm.State state = starts.detach();
         Var[] feats = new Var[horizon];
+        Var[] entropies = new Var[horizon];
+        double stdSum = 0, absActionSum = 0;
         for (int k = 0; k < horizon; k++) {
             // The actor reads a stop-gradient feature (as Dreamer V1); gradients reach the dynamics through the action.
-            Var action = policy(state.feature().detach()).rsample(rng);
+            TanhNormal pi = policy(state.feature().detach());
+            Var action;
+            if (entropyScale > 0) {
+                TanhNormal.Sample sample = pi.rsampleWithLogProb(rng);
+                action = sample.action();
+                entropies[k] = sample.logProb().neg();
+            } else {
+                action = pi.rsample(rng);
+            }
+            stdSum += pi.base.std.value().mean().item();
+            absActionSum += action.value().abs().mean().item();
             state = model.rssm.imagine(state, action, rng);
             feats[k] = state.feature();
         }
@@ -93,7 +114,9 @@ public final class ActorCritic extends Module {
         float[] w = new float[horizon - 1];
         for (int k = 0; k < w.length; k++) w[k] = (float) Math.pow(gamma, k);
         Var weights = Var.constant(Tensor.of(w, horizon - 1, 1));
-        Var actorLoss = returns.mul(weights).mean().neg();
+        Var objective = returns;
+        if (entropyScale > 0) objective = returns.add(Var.stack(0, entropies).narrow(0, 0, horizon - 1).mul(entropyScale));
+        Var actorLoss = objective.mul(weights).mean().neg();
         Var valuePred = value(feat.narrow(0, 0, horizon - 1).detach());
         Var valueLoss = valuePred.sub(returns.detach()).square().mul(0.5).mul(weights).mean();
         Map<String, Double> m = new LinkedHashMap<>();
@@ -102,6 +125,9 @@ public final class ActorCritic extends Module {
         m.put("imag_reward", reward.value().mean().item());
         m.put("imag_return", returns.value().mean().item());
         m.put("value", v.value().mean().item());
+        if (entropyScale > 0) m.put("actor_entropy", Var.stack(0, entropies).value().mean().item());
+        m.put("actor_std", stdSum / horizon);          // pre-tanh std: collapse towards 0 means a deterministic actor
+        m.put("imag_action_abs", absActionSum / horizon); // near 1: saturated (bang-bang) actions
         return new Losses(actorLoss, valueLoss, m);
     }
 }

@@ -183,7 +183,7 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
                 WorldModel.Loss wm = agent.model.loss(batch, rng);
                 // Imagination starts: every posterior state of the batch, flattened to [B*T, ...].
                 Rssm.State starts = flatten(wm.rollout().posteriors());
-                ActorCritic.Losses ac = agent.behavior.losses(agent.model, starts, cfg.imagHorizon(), cfg.discount(), cfg.returnLambda(), rng);
+                ActorCritic.Losses ac = agent.behavior.losses(agent.model, starts, cfg.imagHorizon(), cfg.discount(), cfg.returnLambda(), cfg.actorEntropy(), rng);
 
                 // Each loss trains only its own parameters. The actor loss also reaches the world model (through
                 // the imagined dynamics and the reward head) and the value model (through the bootstrap values);

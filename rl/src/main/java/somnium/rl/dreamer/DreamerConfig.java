@@ -41,6 +41,7 @@ public record DreamerConfig(
         @Doc("discount gamma") double discount,
         @Doc("lambda of the lambda-returns (disclam)") double returnLambda,
         @Doc("std of the Gaussian exploration noise added to actions while collecting") double explNoise,
+        @Doc("weight of the actor's entropy bonus (0 in Dreamer V1; DreamerV2 uses 1e-4 on normalised returns)") double actorEntropy,
         @Doc("evaluate every this many environment steps (0 = never)") long evalEvery,
         @Doc("episodes per evaluation") int evalEpisodes,
         @Doc("checkpoint every this many environment steps") long checkpointEvery) implements LoopConfig {
@@ -64,8 +65,8 @@ public record DreamerConfig(
                     + batchLength + ") x action_repeat (" + actionRepeat + ")");
         if (!(discount > 0 && discount <= 1)) throw new IllegalArgumentException("discount must be in (0, 1], got " + discount);
         if (!(returnLambda >= 0 && returnLambda <= 1)) throw new IllegalArgumentException("return_lambda must be in [0, 1], got " + returnLambda);
-        if (freeNats < 0 || klScale < 0 || pcontScale < 0 || explNoise < 0 || evalEvery < 0 || evalEpisodes < 0 || checkpointEvery < 0)
-            throw new IllegalArgumentException("free_nats, kl_scale, pcont_scale, expl_noise, eval_every, eval_episodes and checkpoint_every must be >= 0");
+        if (freeNats < 0 || klScale < 0 || pcontScale < 0 || explNoise < 0 || actorEntropy < 0 || evalEvery < 0 || evalEpisodes < 0 || checkpointEvery < 0)
+            throw new IllegalArgumentException("free_nats, kl_scale, pcont_scale, expl_noise, actor_entropy, eval_every, eval_episodes and checkpoint_every must be >= 0");
         if (!(modelLr > 0) || !(actorLr > 0) || !(valueLr > 0) || !(gradClip > 0))
             throw new IllegalArgumentException("model_lr, actor_lr, value_lr and grad_clip must be > 0");
         if (maxEpisodeLength % actionRepeat != 0)
@@ -82,7 +83,7 @@ public record DreamerConfig(
                 200, 30, 400, 32, "elu",
                 3.0, 1.0, false, 10.0,
                 6e-4, 8e-5, 8e-5, 100.0,
-                15, 0.99, 0.95, 0.3,
+                15, 0.99, 0.95, 0.3, 0.0,
                 10_000, 1, 100_000);
     }
 
@@ -98,7 +99,7 @@ public record DreamerConfig(
                 64, 16, 64, 8, "elu",
                 3.0, 1.0, false, 10.0,
                 6e-4, 8e-5, 8e-5, 100.0,
-                15, 0.99, 0.95, 0.3,
+                15, 0.99, 0.95, 0.3, 0.0,
                 10_000, 2, 10_000));
         return m;
     }

@@ -92,6 +92,17 @@ class GemmTest {
     }
 
     @Test
+    void rowSweepOrderOnLargeCAndEdges() {
+        // C above ROW_SWEEP_MIN_C and k > KC: the row-sweep order, with partial tiles, a partial last B block
+        // (NB_FLOATS / kc columns), k not a multiple of KC, and m > MB (two packed A blocks)
+        Parallel.setThreads(1);
+        checkCase(false, false, 517, 531, 300, false, 1, 3);
+        checkCase(true, true, 523, 520, 259, true, 0, 1);
+        checkCase(false, true, 1100, 245, 257, true, 2, 0);
+        checkCase(true, false, 1031, 260, 520, false, 0, 2);
+    }
+
+    @Test
     void twoThreadsRowAndColumnSplits() {
         Parallel.setThreads(2);
         for (boolean tA : new boolean[] {false, true})

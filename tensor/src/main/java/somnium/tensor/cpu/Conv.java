@@ -560,6 +560,10 @@ public final class Conv {
             for (int a = 0; a < sa; a++)
                 for (int b = 0; b < sb; b++) {
                     int dst = phOff + ((ch * sa + a) * sb + b) * plane;
+                    if (s == 2 && sb == 2) { // both column phases of row phase a in one pass
+                        buildPhasePair(x, src, hh, ww, a, p, ph, pw, phase, dst, dst + plane);
+                        break;
+                    }
                     int lo = Math.min(pw, p - b <= 0 ? 0 : (p - b + s - 1) / s);
                     int hi = Math.max(lo, Math.min(pw, Math.floorDiv(ww - 1 + p - b, s) + 1));
                     for (int i = 0; i < ph; i++, dst += pw) {
@@ -576,6 +580,45 @@ public final class Conv {
                     }
                 }
         }
+    }
+
+    /**
+     * {@link #buildPhases} for stride 2, planes (a, 0) and (a, 1) of one channel together: one pass over each
+     * input row writes its even columns to plane (a, 0) and its odd columns to plane (a, 1), instead of two
+     * stride-2 passes (buildPhases was ~10 % of the encoder's thread time; this pass is ~25 % faster on the
+     * encoder's layer-1 shape). A vector de-interleave with the two-vector rearrange was 1.7x slower
+     * (JDK 17), and one with single-vector shuffles and half-width stores only ~15 % faster than this.
+     */
+    private static void buildPhasePair(float[] x, int src, int hh, int ww, int a, int p, int ph, int pw,
+                                       float[] phase, int dst0, int dst1) {
+        // plane b, column j reads input column 2j + b - p; valid for j in [lo_b, hi_b)
+        int lo0 = Math.min(pw, p <= 0 ? 0 : (p + 1) / 2), lo1 = Math.min(pw, p - 1 <= 0 ? 0 : p / 2);
+        int hi0 = Math.max(lo0, Math.min(pw, Math.floorDiv(ww - 1 + p, 2) + 1));
+        int hi1 = Math.max(lo1, Math.min(pw, Math.floorDiv(ww - 2 + p, 2) + 1));
+        int jlo = Math.max(lo0, lo1), jhi = Math.max(jlo, Math.min(hi0, hi1));
+        for (int i = 0; i < ph; i++, dst0 += pw, dst1 += pw) {
+            int iy = i * 2 + a - p;
+            if (iy < 0 || iy >= hh) {
+                Arrays.fill(phase, dst0, dst0 + pw, 0f);
+                Arrays.fill(phase, dst1, dst1 + pw, 0f);
+                continue;
+            }
+            int row = src + iy * ww - p; // input column 2j + b - p is x[row + 2j + b]
+            for (int j = jlo; j < jhi; j++) { // columns where both planes read the image
+                phase[dst0 + j] = x[row + 2 * j];
+                phase[dst1 + j] = x[row + 2 * j + 1];
+            }
+            pairRest(x, row, phase, dst0, pw, lo0, hi0, jlo, jhi);
+            pairRest(x, row + 1, phase, dst1, pw, lo1, hi1, jlo, jhi);
+        }
+    }
+
+    /** One plane row of buildPhasePair outside the shared columns [vLo, vHi): x[row + 2j] on [lo, hi), zeros elsewhere. */
+    private static void pairRest(float[] x, int row, float[] phase, int dst, int pw, int lo, int hi, int vLo, int vHi) {
+        for (int j = 0; j < lo; j++) phase[dst + j] = 0f;
+        for (int j = lo; j < Math.min(hi, vLo); j++) phase[dst + j] = x[row + 2 * j];
+        for (int j = Math.max(lo, vHi); j < hi; j++) phase[dst + j] = x[row + 2 * j];
+        for (int j = hi; j < pw; j++) phase[dst + j] = 0f;
     }
 
     /**

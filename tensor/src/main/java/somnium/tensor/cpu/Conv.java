@@ -788,6 +788,10 @@ public final class Conv {
             for (int a = 0; a < sa; a++)
                 for (int b = 0; b < sb; b++) {
                     int src = ((ch * sa + a) * sb + b) * plane;
+                    if (s == 2 && sb == 2) { // both column phases of row phase a in one pass over dx
+                        addPhasePair(phase, src, src + plane, hh, ww, a, p, ph, pw, dx, out);
+                        break;
+                    }
                     int lo = Math.min(pw, p - b <= 0 ? 0 : (p - b + s - 1) / s);
                     int hi = Math.max(lo, Math.min(pw, Math.floorDiv(ww - 1 + p - b, s) + 1));
                     for (int i = 0; i < ph; i++, src += pw) {
@@ -799,6 +803,36 @@ public final class Conv {
                     }
                 }
         }
+    }
+
+    /**
+     * The adjoint of {@link #buildPhasePair}: adds planes (a, 0) and (a, 1) of one channel into the image
+     * rows, even columns from the first and odd from the second, in one contiguous pass per row (instead of
+     * two stride-2 passes).
+     */
+    private static void addPhasePair(float[] phase, int src0, int src1, int hh, int ww, int a, int p, int ph, int pw,
+                                     float[] dx, int out) {
+        int lo0 = Math.min(pw, p <= 0 ? 0 : (p + 1) / 2), lo1 = Math.min(pw, p - 1 <= 0 ? 0 : p / 2);
+        int hi0 = Math.max(lo0, Math.min(pw, Math.floorDiv(ww - 1 + p, 2) + 1));
+        int hi1 = Math.max(lo1, Math.min(pw, Math.floorDiv(ww - 2 + p, 2) + 1));
+        int jlo = Math.max(lo0, lo1), jhi = Math.max(jlo, Math.min(hi0, hi1));
+        for (int i = 0; i < ph; i++, src0 += pw, src1 += pw) {
+            int iy = i * 2 + a - p;
+            if (iy < 0 || iy >= hh) continue;
+            int row = out + iy * ww - p; // image column 2j + b - p is dx[row + 2j + b]
+            for (int j = jlo; j < jhi; j++) {
+                dx[row + 2 * j] += phase[src0 + j];
+                dx[row + 2 * j + 1] += phase[src1 + j];
+            }
+            addPairRest(phase, src0, dx, row, lo0, hi0, jlo, jhi);
+            addPairRest(phase, src1, dx, row + 1, lo1, hi1, jlo, jhi);
+        }
+    }
+
+    /** One plane row of addPhasePair outside the shared columns [vLo, vHi): dx[row + 2j] += plane[j] on [lo, hi). */
+    private static void addPairRest(float[] phase, int src, float[] dx, int row, int lo, int hi, int vLo, int vHi) {
+        for (int j = lo; j < Math.min(hi, vLo); j++) dx[row + 2 * j] += phase[src + j];
+        for (int j = Math.max(lo, vHi); j < hi; j++) dx[row + 2 * j] += phase[src + j];
     }
 
     // ------------------------------------------------------------------------------ double (direct loops)

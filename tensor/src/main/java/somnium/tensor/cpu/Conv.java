@@ -183,6 +183,7 @@ public final class Conv {
         float[] col = new float[0];
         float[] mat = new float[0];
         float[] partial = new float[0];
+        float[] wpack = new float[0];
         float[] phase = new float[0];
         int[] rowT = new int[0], colT = new int[0];
         final Im2colPacker packer = new Im2colPacker();
@@ -195,6 +196,12 @@ public final class Conv {
         int[] colT(int size) {
             if (colT.length < size) colT = new int[size];
             return colT;
+        }
+
+        /** The packed weight of the current call (written by the calling thread before any fork). */
+        float[] wpack(int size) {
+            if (wpack.length < size) wpack = new float[size];
+            return wpack;
         }
 
         float[] phase(int size) {
@@ -300,6 +307,8 @@ public final class Conv {
         int ppix = padded ? oh * pw : pix;
         int g = groupSize(n, ckk, ppix), groups = (n + g - 1) / g;
         boolean overGroups = mayFork && groups > 1;
+        // the weight (GEMM A) packed once for all groups rather than once per group (shared read-only by threads)
+        Gemm.PackedA wp = Gemm.packA(false, k, ckk, wt, 0, ckk, WORK.get().wpack(Gemm.packedASize(k, ckk)));
         Parallel.RangeBody body = (g0, g1) -> {
             Work ws = WORK.get();
             float[] phase = ws.phase(g * psz + pw); // padded columns read up to (kw-1)/s past the last plane
@@ -316,10 +325,10 @@ public final class Conv {
                 if (gi == 1 && !padded) {
                     int yOff = i0 * k * pix;
                     if (bias != null) for (int o = 0; o < k; o++) Arrays.fill(y, yOff + o * pix, yOff + (o + 1) * pix, bias[o]);
-                    Gemm.sgemmSerialPackedB(false, k, pix, ckk, wt, 0, ckk, pk, y, yOff, pix, bias != null);
+                    Gemm.sgemmSerialPackedAB(wp, pix, pk, y, yOff, pix, bias != null);
                 } else {
                     float[] out = ws.mat(k * cols);
-                    Gemm.sgemmSerialPackedB(false, k, cols, ckk, wt, 0, ckk, pk, out, 0, cols, false);
+                    Gemm.sgemmSerialPackedAB(wp, cols, pk, out, 0, cols, false);
                     if (padded) scatterPadded(out, i0, gi, k, oh, ow, pw, bias, y);
                     else scatter(out, i0, gi, k, pix, bias, y);
                 }
@@ -370,6 +379,9 @@ public final class Conv {
         int g = groupSize(n, ckk, ppix), groups = (n + g - 1) / g;
         long work = 2L * n * k * ckk * pix;
         boolean overGroups = Parallel.threads() > 1 && groups > 1 && work >= Gemm.PARALLEL_FLOPS;
+        // serial GEMMs over several groups: the transposed weight (GEMM A) packed once, not once per group
+        Gemm.PackedA wp = groups > 1 && (overGroups || Parallel.threads() == 1)
+                ? Gemm.packA(true, ckk, k, wt, 0, ckk, WORK.get().wpack(Gemm.packedASize(ckk, k))) : null;
         Parallel.RangeBody body = (g0, g1) -> {
             Work ws = WORK.get();
             float[] phase = ws.phase(phaseSize(c, kh, kw, s, oh, ow) + pw);
@@ -390,7 +402,8 @@ public final class Conv {
                     gather(dy, i0, gi, k, pix, dyg);
                 }
                 float[] dcol = ws.col(ckk * cols);
-                gemm(!overGroups, true, false, ckk, cols, k, wt, 0, ckk, dyg, dyOff, cols, dcol, 0, cols, false);
+                if (wp != null) Gemm.sgemmSerialPackedAB(wp, cols, Gemm.denseB(false, dyg, dyOff, cols), dcol, 0, cols, false);
+                else gemm(!overGroups, true, false, ckk, cols, k, wt, 0, ckk, dyg, dyOff, cols, dcol, 0, cols, false);
                 for (int i = 0; i < gi; i++) {
                     int off = (i0 + i) * img;
                     if (bias == null) Arrays.fill(dx, off, off + img, 0f);

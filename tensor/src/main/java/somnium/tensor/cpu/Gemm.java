@@ -215,7 +215,7 @@ public final class Gemm {
                     int mc = Math.min(MC, m - ic);
                     int mcPad = (mc + MR - 1) / MR * MR;
                     float[] ap = s.a(mcPad * kc);
-                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int cCol = cOff + jc + jr;
@@ -256,7 +256,7 @@ public final class Gemm {
             for (int ic = 0; ic < m; ic += MB) {
                 int mb = Math.min(MB, m - ic);
                 float[] ap = s.a((mb + MR - 1) / MR * MR * kc);
-                packA(tA, a, aOff, lda, ic, mb, pc, kc, ap);
+                packA(tA, a, aOff, lda, ic, mb, pc, kc, ap, 0);
                 for (int jc = 0; jc < n; jc += nb) {
                     int nc = Math.min(nb, n - jc);
                     float[] bp = s.b((nc + NR - 1) / NR * NR * kc);
@@ -293,6 +293,23 @@ public final class Gemm {
                                           BPacker packer, float[] c, int cOff, int ldc, boolean accumulate) {
         check("sgemmSerialPackedB", transA, false, m, n, k, a == null ? -1 : a.length, aOff, lda,
                 Integer.MAX_VALUE, 0, Math.max(1, n), c == null ? -1 : c.length, cOff, ldc);
+        packedBCore(null, transA, m, n, k, a, aOff, lda, packer, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@link #sgemmSerialPackedB} with op(A) already packed by {@link #packA(boolean, int, int, float[], int, int, float[])}
+     * (a convolution weight, packed once per call instead of once per image group).
+     */
+    public static void sgemmSerialPackedAB(PackedA a, int n, BPacker packer, float[] c, int cOff, int ldc,
+                                           boolean accumulate) {
+        check("sgemmSerialPackedAB", false, false, a.m, n, a.k, Integer.MAX_VALUE, 0, Math.max(1, a.k),
+                Integer.MAX_VALUE, 0, Math.max(1, n), c == null ? -1 : c.length, cOff, ldc);
+        packedBCore(a, false, a.m, n, a.k, null, 0, 0, packer, c, cOff, ldc, accumulate);
+    }
+
+    /** The blocked loops behind the packer entry points; A comes from {@code pa} when given, else from a. */
+    private static void packedBCore(PackedA pa, boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                    BPacker packer, float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -310,20 +327,65 @@ public final class Gemm {
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    int mcPad = (mc + MR - 1) / MR * MR;
-                    float[] ap = s.a(mcPad * kc);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    float[] ap;
+                    int apOff;
+                    if (pa != null) { // block (pc, ic) of the pre-packed A
+                        ap = pa.data;
+                        apOff = pc * pa.mPad + ic * kc;
+                    } else {
+                        ap = s.a((mc + MR - 1) / MR * MR * kc);
+                        apOff = 0;
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int cCol = cOff + jc + jr;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
+                            kernel(kc, ap, apOff + ir * kc, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
                         }
                     }
                 }
             }
         }
+    }
+
+    /** An ordinary op(B) (k x n, stored n x k when transB) as a {@link BPacker}, for {@link #sgemmSerialPackedAB}. */
+    public static BPacker denseB(boolean transB, float[] b, int bOff, int ldb) {
+        return (pc, kc, jc, nc, bp) -> packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+    }
+
+    /**
+     * op(A) (m x k) packed for {@link #sgemmSerialPackedAB}: for each KC block of k (at {@code pc * mPad}), all
+     * m rows in MR-row panels (rows ic.. of the block at {@code + ic * kc}), the layout packedBCore's blocks use.
+     */
+    public static final class PackedA {
+        final int m, k, mPad;
+        final float[] data;
+
+        PackedA(int m, int k, float[] data) {
+            this.m = m;
+            this.k = k;
+            this.mPad = (m + MR - 1) / MR * MR;
+            this.data = data;
+        }
+    }
+
+    /** Floats a {@link PackedA} of op(A) m x k needs. */
+    public static int packedASize(int m, int k) {
+        return (m + MR - 1) / MR * MR * k;
+    }
+
+    /**
+     * Packs op(A) (m x k; stored k x m when {@code transA}) into {@code buf} when it holds
+     * {@link #packedASize} floats (else into a new array); the result is valid until buf is reused.
+     */
+    public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buf) {
+        check("packA", transA, false, m, 0, k, a == null ? -1 : a.length, aOff, lda, Integer.MAX_VALUE, 0, 1,
+                Integer.MAX_VALUE, 0, 1);
+        PackedA pa = new PackedA(m, k, buf != null && buf.length >= packedASize(m, k) ? buf : new float[packedASize(m, k)]);
+        for (int pc = 0; pc < k; pc += KC) packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), pa.data, pc * pa.mPad);
+        return pa;
     }
 
     /** Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels: panel q at q*NR*kc, element (p, j) at p*NR + j. */
@@ -357,11 +419,12 @@ public final class Gemm {
         }
     }
 
-    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-high panels: panel q at q*MR*kc, element (i, p) at p*MR + i. */
-    private static void packA(boolean tA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-high panels: panel q at apOff + q*MR*kc, element (i, p) at p*MR + i. */
+    private static void packA(boolean tA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap,
+                              int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int dst = ir * kc;
+            int dst = apOff + ir * kc;
             if (!tA) {
                 for (int i = 0; i < mr; i++) {
                     int src = aOff + (ic + ir + i) * lda + pc;
@@ -659,7 +722,7 @@ public final class Gemm {
                     int mc = Math.min(MC, m - ic);
                     int mcPad = (mc + MR - 1) / MR * MR;
                     float[] ap = s.a(mcPad * kc);
-                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int cCol = cOff + jc + jr;

@@ -58,8 +58,8 @@ public final class Gemm {
     /** Columns of B per packed block, a multiple of NR (the KC x NC block lives in L2/L3). */
     static final int NC = Math.max(1, Integer.getInteger("somnium.gemm.nc", 2048) / NR) * NR;
     /**
-     * Row-sweep order (see {@link #rowSweep}): floats of one packed B block, KC x NB_COLS = 256 KiB, half of
-     * Zen 3's 512 KiB L2, so that the block stays there while C and the A panels stream past it.
+     * Row-sweep order (see {@link #rowSweep}): floats of one packed B block (KC x 256 columns at KC = 256,
+     * 256 KiB), half of Zen 3's 512 KiB L2, so that the block stays there while C and the A panels stream past.
      */
     static final int NB_FLOATS = 1 << 16;
     /** Row-sweep order: rows of A packed at a time (a multiple of MR; 1020 x 256 floats = 1 MiB). */

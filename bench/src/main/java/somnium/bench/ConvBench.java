@@ -16,6 +16,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import somnium.tensor.cpu.Conv;
 import somnium.tensor.cpu.Gemm;
 import somnium.tensor.cpu.Parallel;
@@ -106,13 +109,28 @@ public class ConvBench {
         return x;
     }
 
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * In-place ReLU, vectorized like the engine's own RELU kernel (Elementwise: {@code max(x, 0)}) and like
+     * torch.relu in the PyTorch twin; a scalar compare-and-store loop here cost ~0.1 ms per image.
+     */
     private static void relu(float[] x) {
-        for (int i = 0; i < x.length; i++) if (x[i] < 0f) x[i] = 0f;
+        int i = 0, ub = S.loopBound(x.length);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < ub; i += S.length()) FloatVector.fromArray(S, x, i).max(zero).intoArray(x, i);
+        for (; i < x.length; i++) x[i] = Math.max(x[i], 0f);
     }
 
-    /** g *= (a > 0): ReLU backward through its output a. */
+    /** g *= (a > 0): ReLU backward through its output a (vectorized: g where a > 0, else 0). */
     private static void reluBackward(float[] a, float[] g) {
-        for (int i = 0; i < g.length; i++) if (a[i] <= 0f) g[i] = 0f;
+        int i = 0, ub = S.loopBound(g.length);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < ub; i += S.length()) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            gv.blend(zero, FloatVector.fromArray(S, a, i).compare(VectorOperators.LE, 0f)).intoArray(g, i);
+        }
+        for (; i < g.length; i++) if (a[i] <= 0f) g[i] = 0f;
     }
 
     void encoderForward() {

@@ -19,7 +19,10 @@ import jdk.incubator.vector.VectorSpecies;
  *         for ir over the MC rows in steps of MR
  *           micro-kernel: an MR x NR tile of C in MR*2 vector registers, FMA over kc
  * </pre>
- * Packing makes the four transpose combinations (NN, NT, TN, TT) look the same to the micro-kernel, and the
+ * Products with a large C (over 1 MiB) and k > KC loop in another order, {@link #rowSweep}, that reads C
+ * row by row instead of tile column by tile column (the C loads of a Goto sweep miss every cache there).
+ *
+ * <p>Packing makes the four transpose combinations (NN, NT, TN, TT) look the same to the micro-kernel, and the
  * zero padding means the micro-kernel always computes a whole tile; only the store of a partial tile (at
  * the bottom or right edge of C) goes through a small scalar copy.
  *
@@ -54,6 +57,19 @@ public final class Gemm {
     static final int MC = Math.max(1, Integer.getInteger("somnium.gemm.mc", 120) / MR) * MR;
     /** Columns of B per packed block, a multiple of NR (the KC x NC block lives in L2/L3). */
     static final int NC = Math.max(1, Integer.getInteger("somnium.gemm.nc", 2048) / NR) * NR;
+    /**
+     * Row-sweep order (see {@link #rowSweep}): floats of one packed B block (KC x 256 columns at KC = 256,
+     * 256 KiB), half of Zen 3's 512 KiB L2, so that the block stays there while C and the A panels stream past.
+     */
+    static final int NB_FLOATS = 1 << 16;
+    /** Row-sweep order: rows of A packed at a time (a multiple of MR; 1020 x 256 floats = 1 MiB). */
+    static final int MB = 170 * MR;
+    /**
+     * Products with C larger than this many floats (1 MiB) and k > KC take the row-sweep order;
+     * {@code -Dsomnium.gemm.rowSweep=false} turns it off (read once, for experiments).
+     */
+    static final long ROW_SWEEP_MIN_C = 1L << 18;
+    static final boolean ROW_SWEEP = Boolean.parseBoolean(System.getProperty("somnium.gemm.rowSweep", "true"));
     /** Products with fewer flops (2mnk) stay single-threaded. */
     static final long PARALLEL_FLOPS = 1L << 21;
     /** Products with at most this many multiply-adds (mnk) skip packing and use plain loops. */
@@ -182,6 +198,10 @@ public final class Gemm {
             return;
         }
         Scratch s = SCRATCH.get();
+        if (ROW_SWEEP && k > KC && (long) m * n > ROW_SWEEP_MIN_C) {
+            rowSweep(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc, s);
+            return;
+        }
         float[] tile = s.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -195,7 +215,7 @@ public final class Gemm {
                     int mc = Math.min(MC, m - ic);
                     int mcPad = (mc + MR - 1) / MR * MR;
                     float[] ap = s.a(mcPad * kc);
-                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int cCol = cOff + jc + jr;
@@ -203,6 +223,48 @@ public final class Gemm {
                             int mr = Math.min(MR, mc - ir);
                             kernel(kc, ap, ir * kc, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The blocked algorithm in "row-sweep" order, for products whose C is far larger than L2 and k > KC:
+     * <pre>
+     * for pc over k in steps of KC
+     *   for ic over m in steps of MB (1020 rows)       A block (MB x KC, 1 MiB) packed, streams from L3
+     *     for jc over n in steps of NB_FLOATS/kc       B block (KC x 256 columns, 256 KiB) packed, stays in L2
+     *       for ir over the MB rows in steps of MR     A micro-panel (6 KiB) stays in L1 for the sweep
+     *         for jr over the block in steps of NR     C rows read left to right
+     * </pre>
+     * Why: with k > KC the micro-kernel must load its C tile (C += ...), and in the Goto order (ir inner)
+     * consecutive tiles lie in different rows: every tile's 6 rows are fresh cache lines that no hardware
+     * prefetcher predicts, and at n = 1024-2048 (C 4-16 MiB) each kernel call then waits for L3 or DRAM.
+     * Here the six C rows of one ir are read in order along jr, six sequential streams that the prefetchers
+     * follow. Measured (thread CPU time, 1 thread): skipping the C accesses altogether made 1024/2048 ~12 %
+     * faster, and this order recovers most of that; it is not used for small C (which stays in L2) or
+     * k <= KC (C is then only written, and stores do not stall the kernel).
+     */
+    private static void rowSweep(boolean tA, boolean tB, int m, int n, int k, float[] a, int aOff, int lda,
+                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean acc, Scratch s) {
+        float[] tile = s.tile;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean add = acc || pc > 0;
+            int nb = Math.max(NR, NB_FLOATS / kc / NR * NR);
+            for (int ic = 0; ic < m; ic += MB) {
+                int mb = Math.min(MB, m - ic);
+                float[] ap = s.a((mb + MR - 1) / MR * MR * kc);
+                packA(tA, a, aOff, lda, ic, mb, pc, kc, ap, 0);
+                for (int jc = 0; jc < n; jc += nb) {
+                    int nc = Math.min(nb, n - jc);
+                    float[] bp = s.b((nc + NR - 1) / NR * NR * kc);
+                    packB(tB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                    for (int ir = 0; ir < mb; ir += MR) {
+                        int mr = Math.min(MR, mb - ir), cRow = cOff + (ic + ir) * ldc + jc;
+                        for (int jr = 0; jr < nc; jr += NR)
+                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cRow + jr, ldc, mr, Math.min(NR, nc - jr), add, tile);
                     }
                 }
             }
@@ -231,6 +293,23 @@ public final class Gemm {
                                           BPacker packer, float[] c, int cOff, int ldc, boolean accumulate) {
         check("sgemmSerialPackedB", transA, false, m, n, k, a == null ? -1 : a.length, aOff, lda,
                 Integer.MAX_VALUE, 0, Math.max(1, n), c == null ? -1 : c.length, cOff, ldc);
+        packedBCore(null, transA, m, n, k, a, aOff, lda, packer, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * {@link #sgemmSerialPackedB} with op(A) already packed by {@link #packA(boolean, int, int, float[], int, int, float[])}
+     * (a convolution weight, packed once per call instead of once per image group).
+     */
+    public static void sgemmSerialPackedAB(PackedA a, int n, BPacker packer, float[] c, int cOff, int ldc,
+                                           boolean accumulate) {
+        check("sgemmSerialPackedAB", false, false, a.m, n, a.k, Integer.MAX_VALUE, 0, Math.max(1, a.k),
+                Integer.MAX_VALUE, 0, Math.max(1, n), c == null ? -1 : c.length, cOff, ldc);
+        packedBCore(a, false, a.m, n, a.k, null, 0, 0, packer, c, cOff, ldc, accumulate);
+    }
+
+    /** The blocked loops behind the packer entry points; A comes from {@code pa} when given, else from a. */
+    private static void packedBCore(PackedA pa, boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                    BPacker packer, float[] c, int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
         if (k == 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -248,20 +327,65 @@ public final class Gemm {
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    int mcPad = (mc + MR - 1) / MR * MR;
-                    float[] ap = s.a(mcPad * kc);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    float[] ap;
+                    int apOff;
+                    if (pa != null) { // block (pc, ic) of the pre-packed A
+                        ap = pa.data;
+                        apOff = pc * pa.mPad + ic * kc;
+                    } else {
+                        ap = s.a((mc + MR - 1) / MR * MR * kc);
+                        apOff = 0;
+                        packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int cCol = cOff + jc + jr;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
+                            kernel(kc, ap, apOff + ir * kc, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
                         }
                     }
                 }
             }
         }
+    }
+
+    /** An ordinary op(B) (k x n, stored n x k when transB) as a {@link BPacker}, for {@link #sgemmSerialPackedAB}. */
+    public static BPacker denseB(boolean transB, float[] b, int bOff, int ldb) {
+        return (pc, kc, jc, nc, bp) -> packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+    }
+
+    /**
+     * op(A) (m x k) packed for {@link #sgemmSerialPackedAB}: for each KC block of k (at {@code pc * mPad}), all
+     * m rows in MR-row panels (rows ic.. of the block at {@code + ic * kc}), the layout packedBCore's blocks use.
+     */
+    public static final class PackedA {
+        final int m, k, mPad;
+        final float[] data;
+
+        PackedA(int m, int k, float[] data) {
+            this.m = m;
+            this.k = k;
+            this.mPad = (m + MR - 1) / MR * MR;
+            this.data = data;
+        }
+    }
+
+    /** Floats a {@link PackedA} of op(A) m x k needs. */
+    public static int packedASize(int m, int k) {
+        return (m + MR - 1) / MR * MR * k;
+    }
+
+    /**
+     * Packs op(A) (m x k; stored k x m when {@code transA}) into {@code buf} when it holds
+     * {@link #packedASize} floats (else into a new array); the result is valid until buf is reused.
+     */
+    public static PackedA packA(boolean transA, int m, int k, float[] a, int aOff, int lda, float[] buf) {
+        check("packA", transA, false, m, 0, k, a == null ? -1 : a.length, aOff, lda, Integer.MAX_VALUE, 0, 1,
+                Integer.MAX_VALUE, 0, 1);
+        PackedA pa = new PackedA(m, k, buf != null && buf.length >= packedASize(m, k) ? buf : new float[packedASize(m, k)]);
+        for (int pc = 0; pc < k; pc += KC) packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), pa.data, pc * pa.mPad);
+        return pa;
     }
 
     /** Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-wide panels: panel q at q*NR*kc, element (p, j) at p*NR + j. */
@@ -295,11 +419,12 @@ public final class Gemm {
         }
     }
 
-    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-high panels: panel q at q*MR*kc, element (i, p) at p*MR + i. */
-    private static void packA(boolean tA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-high panels: panel q at apOff + q*MR*kc, element (i, p) at p*MR + i. */
+    private static void packA(boolean tA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap,
+                              int apOff) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int dst = ir * kc;
+            int dst = apOff + ir * kc;
             if (!tA) {
                 for (int i = 0; i < mr; i++) {
                     int src = aOff + (ic + ir + i) * lda + pc;
@@ -342,11 +467,15 @@ public final class Gemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        // Indices are written as base + p*stride of the loop counter so that C2's range-check elimination
-        // can hoist the array bounds checks out of the loop.
+        // The B index is the loop variable and the A index a second induction variable. C2 then removes the
+        // bounds checks of the B loads and keeps the loop at ~27 instructions per k step (12 FMAs, 8 loads,
+        // one check of the A index, the increments). Counting p from 0 and computing pa + p*MR, pb + p*NR
+        // (the previous form) made C2 recompute both indices from p with shifts and stack reloads every step,
+        // ~39 instructions: the 6-wide front end, not the two FMA pipes, was then the limit (measured on an
+        // L1-resident panel: ~86 GFLOP/s vs ~98 now). Unrolling by hand makes C2 spill accumulators (2x slower).
+        int end = pb + kc * NR;
         if (FMA) {
-            for (int p = 0; p < kc; p++) {
-                int ia = pa + p * MR, ib = pb + p * NR;
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia += MR) {
                 FloatVector b0 = FloatVector.fromArray(S, bp, ib);
                 FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
                 FloatVector x = FloatVector.broadcast(S, ap[ia]);
@@ -363,8 +492,7 @@ public final class Gemm {
                 c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
             }
         } else {
-            for (int p = 0; p < kc; p++) {
-                int ia = pa + p * MR, ib = pb + p * NR;
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia += MR) {
                 FloatVector b0 = FloatVector.fromArray(S, bp, ib);
                 FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
                 FloatVector x = FloatVector.broadcast(S, ap[ia]);
@@ -594,7 +722,7 @@ public final class Gemm {
                     int mc = Math.min(MC, m - ic);
                     int mcPad = (mc + MR - 1) / MR * MR;
                     float[] ap = s.a(mcPad * kc);
-                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int cCol = cOff + jc + jr;

@@ -166,7 +166,12 @@ class ConvTest {
             new Case(2, 3, 12, 14, 4, 3, 3, 1, 1),   // stride 1, pad 1, 12x14 outputs
             new Case(9, 2, 31, 31, 3, 4, 4, 2, 0),   // Dreamer encoder layer 2 shape (14x14 outputs)
             new Case(40, 8, 23, 23, 16, 4, 4, 2, 0), // padded rows, groups of 3 images, parallel over groups
-            new Case(2, 30, 10, 20, 5, 3, 3, 1, 0)   // weight gradient packed column by column (8x18 outputs)
+            new Case(2, 30, 10, 20, 5, 3, 3, 1, 0),  // weight gradient packed column by column (8x18 outputs)
+            // stride-2 phase planes built with vector de-interleaving (pw >= one vector), with padding
+            new Case(2, 3, 21, 37, 4, 4, 4, 2, 1),   // pad 1: the odd plane starts one column in
+            new Case(2, 2, 19, 40, 3, 3, 3, 2, 2),   // pad 2, kernel 3 (rows i reach past the image)
+            new Case(2, 3, 9, 34, 5, 2, 2, 2, 0),    // kernel 2 (pw = ow), even width
+            new Case(1, 40, 12, 41, 6, 4, 4, 2, 1)   // >= IMPLICIT_MIN_ROWS, odd width, pad 1
     };
 
     // ---------------------------------------------------------------------------------------- tests

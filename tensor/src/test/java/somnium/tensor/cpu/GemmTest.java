@@ -92,6 +92,38 @@ class GemmTest {
     }
 
     @Test
+    void rowSweepOrderOnLargeCAndEdges() {
+        // C above ROW_SWEEP_MIN_C and k > KC: the row-sweep order, with partial tiles, a partial last B block
+        // (NB_FLOATS / kc columns), k not a multiple of KC, and m > MB (two packed A blocks)
+        Parallel.setThreads(1);
+        checkCase(false, false, 517, 531, 300, false, 1, 3);
+        checkCase(true, true, 523, 520, 259, true, 0, 1);
+        checkCase(false, true, 1100, 245, 257, true, 2, 0);
+        checkCase(true, false, 1031, 260, 520, false, 0, 2);
+    }
+
+    @Test
+    void prePackedAMatchesReference() {
+        // packA once + sgemmSerialPackedAB (denseB): blocks of KC and MC, partial panels, both layouts of A
+        int[][] shapes = {{130, 67, 300}, {7, 40, 513}, {121, 50, 256}, {250, 33, 20}};
+        for (int[] sh : shapes)
+            for (boolean tA : new boolean[] {false, true})
+                for (boolean tB : new boolean[] {false, true}) {
+                    int m = sh[0], n = sh[1], k = sh[2];
+                    int lda = (tA ? m : k) + 1, ldb = (tB ? k : n) + 2;
+                    float[] a = random((tA ? k : m) * lda), b = random((tB ? n : k) * ldb), c = random(m * n);
+                    float[] c0 = c.clone();
+                    boolean acc = (m & 1) == 0;
+                    Gemm.PackedA pa = Gemm.packA(tA, m, k, a, 0, lda, new float[7]);
+                    Gemm.sgemmSerialPackedAB(pa, n, Gemm.denseB(tB, b, 0, ldb), c, 0, n, acc);
+                    double[] r = reference(tA, tB, m, n, k, a, 0, lda, b, 0, ldb, c0, 0, n, acc);
+                    for (int i = 0; i < m * n; i++)
+                        assertEquals(r[i], c[i], 1e-5 * (k + 1) + 1e-5 * Math.abs(r[i]),
+                                "tA=" + tA + " tB=" + tB + " " + m + "x" + n + "x" + k + " at " + i);
+                }
+    }
+
+    @Test
     void twoThreadsRowAndColumnSplits() {
         Parallel.setThreads(2);
         for (boolean tA : new boolean[] {false, true})

@@ -3,13 +3,13 @@
 # results (JMH JSON + the reference scripts' JSON lines) in one folder. Run from the repository root on an
 # otherwise idle machine, after `mvn -B -q -DskipTests package`.
 #
-#   bench/scripts/sitting.sh OUT_DIR [group ...]     groups: sgemm conv elementwise gru rssm cem (default: all)
+#   bench/scripts/sitting.sh OUT_DIR [group ...]     groups: sgemm conv elementwise gru rssm cem dreamer (default: all)
 #
 # Needs Debian's python3-torch with OpenBLAS (see ../shared/reference/README.md). Each step prints the load
 # average before it starts, so a reader can judge how quiet the machine was.
 set -euo pipefail
 out=${1:?usage: sitting.sh OUT_DIR [group ...]}; shift
-groups=${*:-sgemm conv elementwise gru rssm cem}
+groups=${*:-sgemm conv elementwise gru rssm cem dreamer}
 ref=${SOMNIUM_REFERENCE:-../shared/reference}
 jar=bench/target/benchmarks.jar
 [ -f "$jar" ] || { echo "missing $jar: run 'mvn -B -q -DskipTests package' first" >&2; exit 2; }
@@ -33,6 +33,7 @@ for g in $groups; do
     gru) jmh gru GruBench -wi 3 -i 5 -w 2s -r 2s; py gru "$ref/gru.py" --threads 1 ;;
     rssm) jmh rssm RssmBench -wi 3 -i 5 -w 2s -r 2s; py rssm "$ref/rssm_state.py" --threads 1 ;;
     cem) jmh cem CemBench -wi 3 -i 3 -w 10s -r 10s; py cem "$ref/cem.py" --threads 1 ;;
-    *) echo "unknown group $g (sgemm conv elementwise gru rssm cem)" >&2; exit 2 ;;
+    dreamer) jmh dreamer DreamerBench -wi 3 -i 5 -w 5s -r 5s; py dreamer-wm "$ref/rssm_state.py" --threads 1; py dreamer-behavior "$ref/behavior.py" --threads 1 ;;
+    *) echo "unknown group $g (sgemm conv elementwise gru rssm cem dreamer)" >&2; exit 2 ;;
   esac
 done

@@ -103,6 +103,7 @@ class GradCheckOpsTest {
         check("matmul transposed view", v -> v[0].matmul(v[1].t()), x(3, 4), x(5, 4));
         check("linear", v -> v[0].linear(v[1], v[2]), x(2, 3, 4), x(5, 4), x(5));
         check("linear no bias", v -> v[0].linear(v[1], null), x(3, 4), x(2, 4));
+        check("linear of a broadcast row", v -> v[0].expand(6, 4).linear(v[1], v[2]).mul(v[3]), x(1, 4), x(5, 4), x(5), x(6, 5));
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class Var {
      * once, as before the deferral existed; tests compare the two.
      */
     static boolean deferMatmulGrads = true;
-    /** Products with an inner dim at least this long are added at once (not deferred, never copied). */
+    /** Products with an inner dim at least this long are multiplied on their own, without copying. */
     static final int DEFER_SMALL_K = 256;
     /** At most this many inner-dim rows are gathered into one GEMM (bounds the temporary copies). */
     static final int DEFER_MAX_K = 1024;
@@ -263,17 +263,16 @@ public final class Var {
     }
 
     /**
-     * Adds the product a·b (a [m, k], b [k, n]) to the gradient of this 2-D Var. A short product (k below
-     * {@link #DEFER_SMALL_K}) is not computed now: it is kept until the gradient is needed, and then all products
-     * kept for this Var are added with as few GEMMs as possible ({@link #flushDeferred}). A weight used at every
-     * step of an unrolled recurrence receives one g_tᵀ·x_t per step, each with a short inner dim (k = batch); one
-     * GEMM over the concatenated steps (k = steps x batch) does the same arithmetic much faster. An intermediate's
-     * products are added just before its own backward runs ({@link #takePendingGrad}); a leaf's at the end of the
-     * backward pass ({@link Graph}), so {@link #grad()} is complete whenever a backward call has returned.
+     * Adds the product a·b (a [m, k], b [k, n]) to the gradient of this 2-D Var. The product is not computed
+     * now: it is kept until the gradient is needed, and then all products kept for this Var are added with as
+     * few GEMMs as possible ({@link #flushDeferred}). A weight used at every step of an unrolled recurrence
+     * receives one g_tᵀ·x_t per step, each with a short inner dim (k = batch); one GEMM over the concatenated
+     * steps (k = steps x batch) does the same arithmetic much faster. An intermediate's products are added just
+     * before its own backward runs ({@link #takePendingGrad}); a leaf's at the end of the backward pass
+     * ({@link Graph}), so {@link #grad()} is complete whenever a backward call has returned.
      */
     void accumulateMatmul(Tensor a, Tensor b) {
-        // A long product gains nothing from joining: it is added now, while g is still in cache.
-        if (value.rank() != 2 || !deferMatmulGrads || a.dim(1) >= DEFER_SMALL_K) {
+        if (value.rank() != 2 || !deferMatmulGrads) {
             addProducts(List.of(a, b));
             return;
         }

@@ -20,7 +20,7 @@ public final class FusedOps {
      * backward returns dgi, dgh and the direct part of dh.
      */
     public static Var gruCell(Var gi, Var gh, Var h) {
-        Tensor hv = h.value();
+        Tensor hv = h.value().contiguous(); // the fused kernel reads dense rows (h may be a broadcast start state)
         boolean record = Var.tracks(gi, gh, h);
         Tensor saved = record ? hv.emptyLike(Shape.of(hv.dim(0), 4 * hv.dim(1))) : null;
         Tensor out = Tensor.gruCell(gi.value(), gh.value(), hv, saved);

@@ -1,6 +1,11 @@
 package somnium.autograd;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import somnium.tensor.Tensor;
 
@@ -13,9 +18,11 @@ import somnium.tensor.Tensor;
  *   <li>walk from the loss to the leaves and count, for every node, how many recorded consumers it has;</li>
  *   <li>start from the loss with gradient {@code seed}; run a node's backward, which adds gradients into
  *       its inputs; decrement each input's count, and when it reaches zero that input is complete and is
- *       pushed to be processed next.</li>
+ *       pushed to be processed next;</li>
+ *   <li>the leaves add the weight-gradient products they deferred ({@link Var#accumulateMatmul}): a weight
+ *       used at every step of an unrolled recurrence gets one large GEMM instead of one small one per step.</li>
  * </ol>
- * Both phases use an explicit stack, never recursion, so a graph of 10^5 nodes (an unrolled RSSM)
+ * Both walks use an explicit stack, never recursion, so a graph of 10^5 nodes (an unrolled RSSM)
  * cannot overflow the thread's stack. After a node's backward ran, the node drops its saved tensors
  * unless {@code retainGraph}.
  */
@@ -25,6 +32,15 @@ final class Graph {
     private Graph() {}
 
     static void backward(Var root, Tensor seed, boolean retainGraph) {
+        backward(root, seed, retainGraph, null);
+    }
+
+    /**
+     * As above; with {@code only} non-null, gradients accumulate only into those leaves: every other leaf that
+     * wants a gradient is treated as a constant during this pass (its weight-gradient products are never
+     * computed), and left as it was.
+     */
+    static void backward(Var root, Tensor seed, boolean retainGraph, Collection<Var> only) {
         if (!root.requiresGrad())
             throw new IllegalStateException("backward: this Var does not require grad (a constant, detached, or computed "
                     + "under NoGrad); nothing to differentiate");
@@ -36,43 +52,70 @@ final class Graph {
             return;
         }
         int pass = PASSES.incrementAndGet();
-
-        // Phase 1: count each node's consumers within this graph.
-        ArrayDeque<Node> stack = new ArrayDeque<>();
-        top.pass = pass;
-        top.pending = 0;
-        stack.push(top);
-        while (!stack.isEmpty()) {
-            Node n = stack.pop();
-            if (n.isFreed()) throw freedError(n);
-            for (Var in : n.inputs()) {
-                Node c = in.node();
-                if (c == null || !in.requiresGrad()) continue;
-                if (c.pass != pass) {
-                    c.pass = pass;
-                    c.pending = 0;
-                    stack.push(c);
-                }
-                c.pending++;
+        Set<Var> wanted = null;
+        if (only != null) {
+            wanted = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Var v : only) {
+                if (!v.isLeaf()) throw new IllegalArgumentException("backward: the inputs to differentiate must be leaves; got " + v);
+                wanted.add(v);
             }
         }
-
-        // Phase 2: propagate, each node once all its consumers are done.
-        root.accumulate(seed);
-        ArrayDeque<Var> ready = new ArrayDeque<>();
-        ready.push(root);
-        while (!ready.isEmpty()) {
-            Var v = ready.pop();
-            Node n = v.node();
-            Tensor g = v.takePendingGrad();
-            if (g != null) n.run(g);
-            Var[] ins = n.inputs();
-            if (!retainGraph) n.free();
-            for (Var in : ins) {
-                Node c = in.node();
-                if (c == null || !in.requiresGrad()) continue;
-                if (--c.pending == 0) ready.push(in);
+        ArrayList<Var> frozen = new ArrayList<>();
+        ArrayList<Var> deferredLeaves = new ArrayList<>();
+        try {
+            // Phase 1: count each node's consumers within this graph (and set aside the leaves not asked for).
+            ArrayDeque<Node> stack = new ArrayDeque<>();
+            top.pass = pass;
+            top.pending = 0;
+            stack.push(top);
+            while (!stack.isEmpty()) {
+                Node n = stack.pop();
+                if (n.isFreed()) throw freedError(n);
+                for (Var in : n.inputs()) {
+                    Node c = in.node();
+                    if (c == null && wanted != null && in.requiresGrad() && !wanted.contains(in)) {
+                        in.setRequiresGradDuringPass(false); // a leaf not asked for: a constant until the pass ends
+                        frozen.add(in);
+                    }
+                    if (c == null || !in.requiresGrad()) continue;
+                    if (c.pass != pass) {
+                        c.pass = pass;
+                        c.pending = 0;
+                        stack.push(c);
+                    }
+                    c.pending++;
+                }
             }
+
+            // Phase 2: propagate, each node once all its consumers are done.
+            root.accumulate(seed);
+            ArrayDeque<Var> ready = new ArrayDeque<>();
+            ready.push(root);
+            while (!ready.isEmpty()) {
+                Var v = ready.pop();
+                Node n = v.node();
+                Tensor g = v.takePendingGrad();
+                if (g != null) n.run(g);
+                Var[] ins = n.inputs();
+                if (!retainGraph) n.free();
+                for (Var in : ins) {
+                    Node c = in.node();
+                    if (!in.requiresGrad()) continue;
+                    if (c == null) {
+                        if (in.hasDeferred() && !in.flushQueued) { // a weight that deferred its g^T·x products
+                            in.flushQueued = true;
+                            deferredLeaves.add(in);
+                        }
+                    } else if (--c.pending == 0) {
+                        ready.push(in);
+                    }
+                }
+            }
+        } finally {
+            for (Var leaf : frozen) leaf.setRequiresGradDuringPass(true);
+            // Phase 3: leaves add the weight-gradient products they deferred (Var.accumulateMatmul), each as
+            // a few large GEMMs instead of one small GEMM per use.
+            for (Var leaf : deferredLeaves) leaf.flushDeferred();
         }
     }
 

@@ -30,8 +30,17 @@ final class LinalgOps {
                     + "): input " + xv.shape() + ", weight " + wv.shape() + (b == null ? "" : ", bias " + b.shape()));
         int in = wv.dim(1), out = wv.dim(0);
         Tensor x2 = xv.reshape(-1, in);
-        Tensor y = x2.matmulReusedB(wv.t()); // W is packed once per optimizer step, not per call
-        if (b != null) y.addInPlace(b.value());   // y is new: adding in place is safe
+        Tensor y;
+        if (x2.dim(0) > 1 && x2.stride(0) == 0) {
+            // Every row is the same row (a broadcast, e.g. the start state shared by all CEM candidates): multiply
+            // it once and copy the result out.
+            Tensor row = x2.narrow(0, 0, 1).matmulReusedB(wv.t());
+            if (b != null) row.addInPlace(b.value());
+            y = row.expand(x2.dim(0), out).contiguous();
+        } else {
+            y = x2.matmulReusedB(wv.t()); // W is packed once per optimizer step, not per call
+            if (b != null) y.addInPlace(b.value());   // y is new: adding in place is safe
+        }
         int[] yd = xv.dims();
         yd[yd.length - 1] = out;
         Tensor result = y.reshape(yd);

@@ -69,10 +69,25 @@ public final class Node {
         if (in.requiresGrad()) in.accumulate(unbroadcast(g, in.value().shape()));
     }
 
-    /** Like {@code grad(i, a.matmul(b))} for a 2-D input, but a parameter's gradient accumulates the product in place. */
+    /**
+     * Like {@code grad(i, a.matmul(b))} for a 2-D input, but the product is deferred: the input collects the
+     * products it receives and adds them all with a few large GEMMs when its gradient is needed (see
+     * {@link Var#accumulateMatmul}); a parameter's gradient takes them in place, with no temporary.
+     */
     public void gradMatmul(int i, Tensor a, Tensor b) {
         Var in = inputs[i];
         if (in.requiresGrad()) in.accumulateMatmul(a, b);
+    }
+
+    /**
+     * Passes {@code g} as the gradient of one slice of input {@code i} (the rest of that input gets zero):
+     * {@code slice} picks the slice from a tensor of the input's shape (e.g. {@code t -> t.select(1, 7)}), and
+     * {@code g} is added into that slice of the input's gradient buffer in place. The buffer is zero-filled once,
+     * however many slices of the input are taken. Used by narrow, select and split.
+     */
+    public void gradSlice(int i, java.util.function.UnaryOperator<Tensor> slice, Tensor g) {
+        Var in = inputs[i];
+        if (in.requiresGrad()) in.accumulateSlice(slice, g);
     }
 
     /** Sums {@code g} over the dims that broadcasting added or stretched, giving a tensor of {@code shape}. */

@@ -7,7 +7,9 @@ import somnium.tensor.Tensor;
 
 /**
  * Views and joins. They move elements without changing them, so each backward moves the gradient back:
- * reshape it back, permute it back, or copy it into the slice it came from.
+ * reshape it back, permute it back, or add it into the slice it came from ({@link Node#gradSlice}: the input's
+ * gradient buffer is made once, zero, and every slice taken from it adds in place, so 50 per-step selects of a
+ * [B, T, ...] sequence cost one zero-fill, not 50).
  */
 final class ShapeOps {
     private ShapeOps() {}
@@ -51,20 +53,14 @@ final class ShapeOps {
 
     static Var narrow(Var x, int axis, int start, int length) {
         Tensor xv = x.value();
-        return op("narrow", xv.narrow(axis, start, length), (g, n) -> {
-            Tensor gx = xv.zerosLike();
-            gx.narrow(axis, start, length).copyFrom(g);
-            n.grad(0, gx);
-        }, x);
+        int a = xv.shape().axis(axis, "narrow");
+        return op("narrow", xv.narrow(axis, start, length), (g, n) -> n.gradSlice(0, in -> in.narrow(a, start, length), g), x);
     }
 
     static Var select(Var x, int axis, int index) {
         Tensor xv = x.value();
-        return op("select", xv.select(axis, index), (g, n) -> {
-            Tensor gx = xv.zerosLike();
-            gx.select(axis, index).copyFrom(g);
-            n.grad(0, gx);
-        }, x);
+        int a = xv.shape().axis(axis, "select");
+        return op("select", xv.select(axis, index), (g, n) -> n.gradSlice(0, in -> in.select(a, index), g), x);
     }
 
     static Var[] split(Var x, int axis, int... sizes) {

@@ -1,5 +1,6 @@
 package somnium.autograd;
 
+import java.util.ArrayList;
 import java.util.List;
 import somnium.tensor.DType;
 import somnium.tensor.Shape;
@@ -39,6 +40,20 @@ public final class Var {
     // During backward: the gradient received so far, and whether we own its buffer (may add in place).
     private Tensor pending;
     private boolean pendingOwned;
+    // During backward: weight-gradient products a·b handed to this Var and not yet added (see accumulateMatmul),
+    // as a, b, a, b, ...; and whether Graph has queued this leaf to add them at the end of the pass.
+    private ArrayList<Tensor> deferred;
+    boolean flushQueued;
+
+    /**
+     * Whether {@link #accumulateMatmul} defers its products (on by default). Off, every product is added at
+     * once, as before the deferral existed; tests compare the two.
+     */
+    static boolean deferMatmulGrads = true;
+    /** Products with an inner dim at least this long are multiplied on their own, without copying. */
+    static final int DEFER_SMALL_K = 256;
+    /** At most this many inner-dim rows are gathered into one GEMM (bounds the temporary copies). */
+    static final int DEFER_MAX_K = 1024;
 
     private Var(Tensor value, boolean requiresGrad, Node node) {
         this.value = value;
@@ -196,6 +211,23 @@ public final class Var {
         Graph.backward(this, gradient, retainGraph);
     }
 
+    /**
+     * Differentiates this scalar with respect to the leaves {@code inputs} only (PyTorch's
+     * {@code backward(inputs=...)}): their gradients accumulate as usual, every other parameter the graph reaches
+     * is left untouched and its weight gradients are not computed. E.g. Dreamer's actor loss reaches the world model
+     * and the value model, whose gradients from it would be thrown away. Frees the graph.
+     */
+    public void backward(java.util.Collection<Var> inputs) {
+        if (value.numel() != 1)
+            throw new IllegalArgumentException("backward: an implicit gradient needs a one-element Var, this one has shape " + value.shape());
+        Graph.backward(this, value.onesLike(), false, inputs);
+    }
+
+    /** Graph's switch for {@link #backward(java.util.Collection)}: a leaf not asked for is a constant during one pass. */
+    void setRequiresGradDuringPass(boolean on) {
+        requiresGrad = on;
+    }
+
     /** Adds {@code g} (already this Var's shape) to the gradient being collected. Called by {@link Node#grad}. */
     void accumulate(Tensor g) {
         if (node == null) { // a leaf: the persistent .grad buffer
@@ -214,18 +246,102 @@ public final class Var {
         }
     }
 
-    /** Adds the product a·b to the gradient; a leaf's grad buffer takes it directly (no temporary). */
+    /** Adds {@code g} into the slice {@code slice} picks from this Var's gradient (see {@link Node#gradSlice}). */
+    void accumulateSlice(java.util.function.UnaryOperator<Tensor> slice, Tensor g) {
+        if (node == null) {
+            if (grad == null) grad = persistentZeros(value);
+            slice.apply(grad).addInPlace(g);
+            return;
+        }
+        if (pending == null) {
+            pending = value.zerosLike();
+        } else if (!pendingOwned || !pending.isContiguous()) {
+            pending = pending.copy(); // a borrowed gradient is never written to
+        }
+        pendingOwned = true;
+        slice.apply(pending).addInPlace(g);
+    }
+
+    /**
+     * Adds the product a·b (a [m, k], b [k, n]) to the gradient of this 2-D Var. The product is not computed
+     * now: it is kept until the gradient is needed, and then all products kept for this Var are added with as
+     * few GEMMs as possible ({@link #flushDeferred}). A weight used at every step of an unrolled recurrence
+     * receives one g_tᵀ·x_t per step, each with a short inner dim (k = batch); one GEMM over the concatenated
+     * steps (k = steps x batch) does the same arithmetic much faster. An intermediate's products are added just
+     * before its own backward runs ({@link #takePendingGrad}); a leaf's at the end of the backward pass
+     * ({@link Graph}), so {@link #grad()} is complete whenever a backward call has returned.
+     */
     void accumulateMatmul(Tensor a, Tensor b) {
+        if (value.rank() != 2 || !deferMatmulGrads) {
+            addProducts(List.of(a, b));
+            return;
+        }
+        if (deferred == null) deferred = new ArrayList<>();
+        deferred.add(a);
+        deferred.add(b);
+    }
+
+    /** Whether products are waiting in {@link #accumulateMatmul}. */
+    boolean hasDeferred() {
+        return deferred != null && !deferred.isEmpty();
+    }
+
+    /** Adds the products kept by {@link #accumulateMatmul} to the gradient. */
+    void flushDeferred() {
+        flushQueued = false;
+        if (!hasDeferred()) return;
+        List<Tensor> ab = deferred;
+        deferred = null;
+        addProducts(ab);
+    }
+
+    /**
+     * Adds Σ a_i·b_i (the list holds a_0, b_0, a_1, b_1, ...) to the gradient. Runs of products with a short
+     * inner dim are joined into one product [a_i a_j ...]·[b_i; b_j; ...] (the a's side by side, the b's stacked)
+     * of at most {@link #DEFER_MAX_K} inner rows; a product with a long inner dim is multiplied on its own.
+     */
+    private void addProducts(List<Tensor> ab) {
+        int i = 0, count = ab.size() / 2;
+        while (i < count) {
+            int j = i, k = 0;
+            while (j < count && (j == i || k + ab.get(2 * j).dim(1) <= DEFER_MAX_K) && ab.get(2 * j).dim(1) < DEFER_SMALL_K)
+                k += ab.get(2 * j++).dim(1);
+            if (j == i) j = i + 1; // a long product: on its own
+            Tensor a, b;
+            if (j == i + 1) {
+                a = ab.get(2 * i);
+                b = ab.get(2 * i + 1);
+            } else {
+                // [a_i ... a_j-1] is built as the transpose of the stacked a^T's: for a = g^T (the usual weight
+                // gradient) those are g's rows, copied whole.
+                Tensor[] at = new Tensor[j - i], bs = new Tensor[j - i];
+                for (int p = i; p < j; p++) {
+                    at[p - i] = ab.get(2 * p).t();
+                    bs[p - i] = ab.get(2 * p + 1);
+                }
+                a = Tensor.concat(0, at).t();
+                b = Tensor.concat(0, bs);
+            }
+            addProduct(a, b);
+            i = j;
+        }
+    }
+
+    /** Adds one product a·b to the gradient; a leaf's grad buffer (or an owned pending buffer) takes it in place. */
+    private void addProduct(Tensor a, Tensor b) {
         if (node == null && value.rank() == 2) {
             if (grad == null) grad = persistentZeros(value);
             grad.addMatmulInPlace(a, b);
+        } else if (pendingOwned && pending.isContiguous() && value.rank() == 2) {
+            pending.addMatmulInPlace(a, b);
         } else {
             accumulate(a.matmul(b));
         }
     }
 
-    /** Hands over (and forgets) the gradient collected for this intermediate. */
+    /** Hands over (and forgets) the gradient collected for this intermediate, its deferred products included. */
     Tensor takePendingGrad() {
+        flushDeferred();
         Tensor g = pending;
         pending = null;
         pendingOwned = false;

@@ -103,6 +103,7 @@ class GradCheckOpsTest {
         check("matmul transposed view", v -> v[0].matmul(v[1].t()), x(3, 4), x(5, 4));
         check("linear", v -> v[0].linear(v[1], v[2]), x(2, 3, 4), x(5, 4), x(5));
         check("linear no bias", v -> v[0].linear(v[1], null), x(3, 4), x(2, 4));
+        check("linear of a broadcast row", v -> v[0].expand(6, 4).linear(v[1], v[2]).mul(v[3]), x(1, 4), x(5, 4), x(5), x(6, 5));
     }
 
     @Test
@@ -125,6 +126,15 @@ class GradCheckOpsTest {
         check("select", v -> v[0].select(2, 3), a);
         check("split", v -> { Var[] p = v[0].split(2, 1, 3); return p[0].mul(p[1].sum(2, true)); }, a);
         check("chunk", v -> { Var[] p = v[0].chunk(2, 2); return p[0].mul(p[1]); }, a);
+        // slices of an intermediate mixed with whole-tensor gradients (Node.gradSlice adds into one owned buffer)
+        check("slices of an intermediate", v -> {
+            Var y = v[0].mul(v[0]);
+            return y.select(2, 1).unsqueeze(2).mul(y.narrow(2, 0, 2)).sum(2).add(y.select(0, 1).sum(1)).add(y.narrow(2, 1, 3).sum(2)).add(y.sum(2));
+        }, a);
+        check("whole gradient first, then slices", v -> {
+            Var y = v[0].tanh();
+            return y.sum(0).add(y.select(0, 1).mul(2)).add(y.select(0, 0).mul(y.select(0, 1)));
+        }, a);
         check("concat", v -> Var.concat(1, v[0], v[1]), x(2, 3), x(2, 2));
         check("stack", v -> Var.stack(0, v[0], v[1]), x(2, 3), x(2, 3));
     }

@@ -169,4 +169,30 @@ class VarTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> x.linear(w, null));
         assertTrue(e.getMessage().contains("230->200") && e.getMessage().contains("[50, 100]"), e.getMessage());
     }
+
+    @Test
+    void backwardWithInputsFillsOnlyThoseLeaves() {
+        somnium.tensor.Rng rng = new somnium.tensor.Rng(11);
+        Var w1 = Var.param(Tensor.randn(rng, 4, 3)), w2 = Var.param(Tensor.randn(rng, 5, 4)), b2 = Var.param(Tensor.randn(rng, 5));
+        Tensor x = Tensor.randn(rng, 6, 3);
+        java.util.function.Supplier<Var> loss = () -> Var.constant(x).linear(w1, null).tanh().linear(w2, b2).square().sum();
+        loss.get().backward();
+        float[] full = w1.grad().toFloatArray();
+        w1.zeroGrad();
+        w2.zeroGrad();
+        b2.zeroGrad();
+        float[] w2Before = w2.grad().toFloatArray();
+        loss.get().backward(java.util.List.of(w1));
+        assertArrayEquals(full, w1.grad().toFloatArray(), 1e-6f);
+        assertArrayEquals(w2Before, w2.grad().toFloatArray(), 0f);  // untouched (still zero)
+        assertEquals(0, b2.grad().abs().sum().item(), 0);
+        assertTrue(w2.requiresGrad() && b2.requiresGrad(), "the other leaves want gradients again after the pass");
+        // a fresh parameter that was never asked for gets no gradient buffer at all
+        Var w3 = Var.param(Tensor.randn(rng, 3, 3));
+        Var.constant(x).linear(w3, null).linear(w1, null).sum().backward(java.util.List.of(w1));
+        assertNull(w3.grad());
+        Var mid = w1.mul(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mid.sum().backward(java.util.List.of(mid)));
+        assertTrue(e.getMessage().contains("leaves"), e.getMessage());
+    }
 }

@@ -7,14 +7,14 @@ import java.util.Arrays;
 import somnium.tensor.cpu.Parallel;
 
 /**
- * The RSSM training step, its no-grad loss, the CEM planning call and a full Dreamer update ({@link RssmBench},
- * {@link CemBench}, {@link DreamerBench}) timed
+ * The RSSM training step, its no-grad loss, the CEM planning call, a full Dreamer update and the GRU 50-step
+ * unroll ({@link RssmBench}, {@link CemBench}, {@link DreamerBench}, {@link GruBench#unroll50FwdBwd}) timed
  * in <em>thread CPU time</em> (and wall time beside it), single thread: on a machine shared with other jobs the
  * time slices lost to them do not count. Twin of the PyTorch scripts run with {@code time.perf_counter}
  * replaced by {@code time.thread_time} (see docs/perf-planet.md).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar somnium.bench.StepCpuTime [rssm|nograd|cem|dreamer]...
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar somnium.bench.StepCpuTime [rssm|nograd|cem|dreamer|gru]...
  * </pre>
  * Prints one JSON line per workload: median and best of the repetitions after warm-up, in ms, and the mean process CPU
  * time per op (which adds GC, JIT and other JVM threads).
@@ -44,6 +44,14 @@ public final class StepCpuTime {
                     warm = 4;
                     reps = 7;
                 }
+                case "gru" -> {
+                    GruBench b = new GruBench();
+                    b.threads = 1;
+                    b.setup();
+                    op = b::unroll50FwdBwd;
+                    warm = 40;
+                    reps = 30;
+                }
                 case "dreamer" -> {
                     DreamerBench b = new DreamerBench();
                     b.threads = 1;
@@ -52,7 +60,7 @@ public final class StepCpuTime {
                     warm = 8;
                     reps = 10;
                 }
-                default -> throw new IllegalArgumentException("unknown workload " + w + "; choose rssm, nograd, cem, dreamer");
+                default -> throw new IllegalArgumentException("unknown workload " + w + "; choose rssm, nograd, cem, dreamer, gru");
             }
             Parallel.setThreads(1);
             for (int i = 0; i < warm; i++) op.run();

@@ -102,12 +102,11 @@ public final class ActorCritic extends Module {
             feats[k] = state.feature();
         }
         Var feat = Var.stack(0, feats);                       // [H, N, F]
-        Var reward = model.reward(feat);                      // [H, N]
-        Var v = value(feat);                                  // [H, N]
         int n = starts.batch();
-        // Returns for k = 0..H-2 from rewards r_k and next values v_{k+1}, bootstrapped at v_{H-1}.
-        Var r = reward.narrow(0, 0, horizon - 1);
-        Var vNext = v.narrow(0, 1, horizon - 1);
+        // Returns for k = 0..H-2 from rewards r_k and next values v_{k+1}, bootstrapped at v_{H-1}: the heads run on
+        // those steps only (r_{H-1} and v_0 would not be read).
+        Var r = model.reward(feat.narrow(0, 0, horizon - 1));      // [H-1, N]
+        Var vNext = value(feat.narrow(0, 1, horizon - 1));         // [H-1, N]
         Var disc = Var.constant(Tensor.full(gamma, horizon - 1, n));
         Var returns = LambdaReturn.compute(r, vNext, disc, lambda);  // [H-1, N]
         // Weights 1, gamma, gamma^2, ... (stop-gradient).
@@ -122,9 +121,9 @@ public final class ActorCritic extends Module {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("actor_loss", actorLoss.item());
         m.put("value_loss", valueLoss.item());
-        m.put("imag_reward", reward.value().mean().item());
+        m.put("imag_reward", r.value().mean().item());
         m.put("imag_return", returns.value().mean().item());
-        m.put("value", v.value().mean().item());
+        m.put("value", vNext.value().mean().item());
         if (entropyScale > 0) m.put("actor_entropy", Var.stack(0, entropies).value().mean().item());
         m.put("actor_std", stdSum / horizon);          // pre-tanh std: collapse towards 0 means a deterministic actor
         m.put("imag_action_abs", absActionSum / horizon); // near 1: saturated (bang-bang) actions

@@ -187,9 +187,10 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
 
                 // Each loss trains only its own parameters. The actor loss also reaches the world model (through
                 // the imagined dynamics and the reward head) and the value model (through the bootstrap values);
-                // those gradients are dropped: backpropagate it first, then clear them before the other losses.
+                // it is differentiated with respect to the actor's parameters only, so those weight gradients are
+                // never computed (the gradient still flows through the dynamics, the reward head and the value model).
                 agent.actorOpt.zeroGrad();
-                ac.actor().backward();
+                ac.actor().backward(agent.actorOpt.parameters());
                 agent.modelOpt.zeroGrad();
                 agent.valueOpt.zeroGrad();
                 wm.total().backward();

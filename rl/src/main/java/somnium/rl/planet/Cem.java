@@ -69,7 +69,9 @@ public final class Cem {
         if (belief.batch() != 1) throw new IllegalArgumentException("Cem.plan: belief must have batch 1, got " + belief.batch());
         int a = model.actionDim(), h = s.horizon(), j = s.candidates(), k = s.elites();
         try (NoGrad ng = NoGrad.open(); TensorScope scope = TensorScope.open()) {
-            Rssm.State start = new Rssm.State(repeat(belief.deter(), j), repeat(belief.stoch(), j), repeat(belief.mean(), j), repeat(belief.std(), j));
+            // The J candidates start from one state: the deterministic part stays a broadcast view of the belief's
+            // row, so the first step's h·W_hh^T is one row, not J (linear multiplies a broadcast row once).
+            Rssm.State start = new Rssm.State(broadcast(belief.deter(), j), repeat(belief.stoch(), j), repeat(belief.mean(), j), repeat(belief.std(), j));
             Tensor mean = Tensor.zeros(h, 1, a), std = Tensor.ones(h, 1, a);
             for (int it = 0; it < s.iterations(); it++) {
                 Tensor eps = rng.normal(Shape.of(h, j, a), 0, 1, DType.F32, mean.device());
@@ -88,6 +90,10 @@ public final class Cem {
             }
             return mean.select(0, 0).reshape(a).toFloatArray();
         }
+    }
+
+    private static Var broadcast(Var v, int n) {
+        return Var.constant(v.value().expand(n, v.dim(1)));
     }
 
     private static Var repeat(Var v, int n) {

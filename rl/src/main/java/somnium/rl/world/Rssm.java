@@ -109,10 +109,14 @@ public final class Rssm extends Module {
     public Step observe(State prev, Var action, Var embedding, Rng rng) {
         checkBatch("observe", prev, embedding, embed);
         State prior = imagine(prev, action, rng);
-        Var x = act.apply(obsOut.forward(Var.concat(-1, prior.deter, embedding)));
-        Var[] ms = stats(obsDist.forward(x));
+        return new Step(posterior(prior, obsOut.forward(Var.concat(-1, prior.deter, embedding)), rng), prior);
+    }
+
+    /** The posterior from the prior step and obs_out's output W_o [h, e] + b (before the activation). */
+    private State posterior(State prior, Var obsOutput, Rng rng) {
+        Var[] ms = stats(obsDist.forward(act.apply(obsOutput)));
         Var s = new Normal(ms[0], ms[1], 1).rsample(rng);
-        return new Step(new State(prior.deter, s, ms[0], ms[1]), prior);
+        return new State(prior.deter, s, ms[0], ms[1]);
     }
 
     private void checkBatch(String op, State prev, Var x, int width) {
@@ -141,7 +145,12 @@ public final class Rssm extends Module {
         if (actions.dim(0) != b || actions.dim(1) != t)
             throw new IllegalArgumentException("Rssm.observeSequence: embeddings " + embeddings.shape() + " and actions " + actions.shape() + " disagree on [B, T]");
         State state = initial(b);
+        if (t > 0) checkBatch("observe", state, embeddings.select(1, 0), embed);
         State[] posts = new State[t], priors = new State[t];
+        // obs_out(W [h, e] + b) = W_h h + (W_e e + b): the embedding half does not depend on the recurrence, so it
+        // is one product over all B x T embeddings here instead of T products of B rows in the loop.
+        Var wDeter = obsOut.weight.narrow(1, 0, deter), wEmbed = obsOut.weight.narrow(1, deter, embed);
+        Var embedOut = embeddings.linear(wEmbed, obsOut.bias); // [B, T, hidden]
         for (int i = 0; i < t; i++) {
             Var a = actions.select(1, i);
             if (i > 0 && isFirst != null) {
@@ -151,10 +160,11 @@ public final class Rssm extends Module {
                     a = a.mul(keep);
                 }
             }
-            Step s = observe(state, a, embeddings.select(1, i), rng);
-            posts[i] = s.posterior();
-            priors[i] = s.prior();
-            state = s.posterior();
+            State prior = imagine(state, a, rng);
+            State post = posterior(prior, prior.deter.linear(wDeter, null).add(embedOut.select(1, i)), rng);
+            posts[i] = post;
+            priors[i] = prior;
+            state = post;
         }
         return new Rollout(posts, priors);
     }

@@ -532,11 +532,22 @@ public final class Gemm {
             c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
             c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
             c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
-            for (int i = 0; i < mr; i++) {
-                int ci = cOff + i * ldc, ti = i * NR;
-                if (add) for (int j = 0; j < nr; j++) c[ci + j] += tile[ti + j];
-                else for (int j = 0; j < nr; j++) c[ci + j] = tile[ti + j];
-            }
+            storePartial(tile, c, cOff, ldc, mr, nr, add);
+        }
+    }
+
+    /**
+     * Copies (or adds) the top-left {@code mr x nr} of a full tile into C. Kept out of {@link #kernel} on purpose:
+     * C2 disables loop predication (range-check hoisting) for a whole method once one of its loops has trapped
+     * on a failed predicate often enough, and these short loops did that in workloads whose first GEMMs have
+     * odd shapes (the Dreamer update), leaving the FMA loop with its bounds checks and at about half speed
+     * (JFR: 2x the kernel samples; docs/perf-planet.md). In their own method they cannot take the FMA loop down.
+     */
+    private static void storePartial(float[] tile, float[] c, int cOff, int ldc, int mr, int nr, boolean add) {
+        for (int i = 0; i < mr; i++) {
+            int ci = cOff + i * ldc, ti = i * NR;
+            if (add) for (int j = 0; j < nr; j++) c[ci + j] += tile[ti + j];
+            else for (int j = 0; j < nr; j++) c[ci + j] = tile[ti + j];
         }
     }
 

@@ -5,8 +5,11 @@
   gru_step_fwd_nograd   torch.nn.GRUCell(230, 200), batch 50, under no_grad
   cem_plan_one_action   shared/reference/cem.py's plan() on the GPU (same model and sizes; PlaNet CEM H=12,
                         J=1000, K=100, 10 iterations)
+  ops                   one call per remaining kernel family (GpuBench.ops): elementwise, reductions, softmax,
+                        LayerNorm, fused Adam, normals, index_select, Dreamer's conv encoder forward / backward,
+                        straight-through categorical sampling with unimix, lambda-returns
 Median of reps after warm-up, torch.cuda.synchronize() around every repetition.
-Usage: python3 torch_gpu_twins.py [gemm|gru|cem|all]
+Usage: python3 torch_gpu_twins.py [gemm|gru|cem|ops|all]
 """
 import json, sys, time
 import torch
@@ -102,6 +105,83 @@ def cem():
     emit("cem_plan_one_action", "torch", timed(plan, 2, 20), H=H, J=J, K=K, iters=ITERS, gflop=92.26)
 
 
+def emit_gbs(workload, ms, nbytes, **extra):
+    emit(workload, "torch", ms, gbs=round(nbytes / (ms * 1e6), 1), **extra)
+
+
+def ops():
+    n = 4096
+    a = torch.rand(n, n, device=dev) * 2 - 1
+    b = torch.rand(n, n, device=dev) * 2 - 1
+    row = torch.rand(n, device=dev) * 2 - 1
+    mb = 4.0 * n * n
+    emit_gbs("add_4096x4096", timed(lambda: a + b, 5, 50), 3 * mb)
+    emit_gbs("add_row_broadcast_4096x4096", timed(lambda: a + row, 5, 50), 2 * mb)
+    emit_gbs("exp_4096x4096", timed(lambda: a.exp(), 5, 50), 2 * mb)
+    emit_gbs("sum_rows_4096x4096", timed(lambda: a.sum(1), 5, 50), mb)
+    emit_gbs("sum_cols_4096x4096", timed(lambda: a.sum(0), 5, 50), mb)
+    emit_gbs("sum_all_4096x4096", timed(lambda: a.sum(), 5, 50), mb)
+    logits = (torch.rand(2500, 1024, device=dev) * 2 - 1) * 3
+    emit_gbs("softmax_2500x1024", timed(lambda: torch.softmax(logits, -1), 5, 50), 2 * 4.0 * 2500 * 1024)
+    x = torch.rand(2500, 600, device=dev) * 2 - 1
+    gamma = torch.rand(600, device=dev)
+    beta = torch.rand(600, device=dev)
+    emit_gbs("layernorm_fwd_2500x600", timed(lambda: F.layer_norm(x, (600,), gamma, beta, 1e-5), 5, 50), 2 * 4.0 * 2500 * 600)
+    np_ = 4 << 20
+    p = torch.nn.Parameter(torch.rand(np_, device=dev))
+    p.grad = torch.rand(np_, device=dev)
+    opt = torch.optim.Adam([p], lr=1e-4, fused=True)
+    emit_gbs("adam_4M_params", timed(opt.step, 5, 50), 7 * 4.0 * np_, variant="fused=True")
+    emit_gbs("normal_16M", timed(lambda: torch.randn(n, n, device=dev), 5, 50), mb)
+    table = torch.rand(100_000, 64, device=dev)
+    index = (torch.arange(50_000, device=dev, dtype=torch.int64) * 7919) % 100_000
+    emit_gbs("index_select_50000_of_100000x64", timed(lambda: table.index_select(0, index), 5, 50), 2 * 4.0 * 50_000 * 64)
+    ch = [3, 32, 64, 128, 256]
+    convs = [nn.Conv2d(ch[l], ch[l + 1], 4, 2).to(dev) for l in range(4)]
+    img = torch.rand(500, 3, 64, 64, device=dev) * 2 - 1
+
+    @torch.no_grad()
+    def enc_fwd():
+        h = img
+        for c in convs:
+            h = F.relu(c(h))
+        return h
+    emit("conv_encoder_fwd_b500", "torch", timed(enc_fwd, 3, 20))
+    acts = [img]
+    for c in convs:
+        acts.append(F.relu(c(acts[-1])).detach())
+
+    def enc_bwd():
+        # both gradients of every conv layer (no input gradient for the image), as GpuBench times them
+        for l in range(3, -1, -1):
+            dy = acts[l + 1]
+            torch.nn.grad.conv2d_weight(acts[l], convs[l].weight.shape, dy, stride=2)
+            if l > 0:
+                torch.nn.grad.conv2d_input(acts[l].shape, convs[l].weight, dy, stride=2)
+    emit("conv_encoder_bwd_b500", "torch", timed(enc_bwd, 3, 20))
+    cl = (torch.rand(2500 * 32, 32, device=dev) * 2 - 1) * 2
+
+    def categorical_st():
+        probs = torch.softmax(cl, -1) * 0.99 + 0.01 / 32
+        idx = torch.multinomial(probs, 1).squeeze(-1)
+        onehot = F.one_hot(idx, 32).float()
+        return onehot + probs - probs.detach(), probs, idx
+    emit("categorical_st_80000x32", "torch", timed(categorical_st, 5, 50))
+    r = torch.rand(15, 2500, device=dev) * 2 - 1
+    d = torch.full((15, 2500), 0.99, device=dev)
+    vals = torch.rand(16, 2500, device=dev) * 2 - 1
+
+    def lambda_return():
+        # the usual Python loop of Dreamer implementations: R_t = r_t + d_t ((1 - lam) v_{t+1} + lam R_{t+1})
+        last = vals[-1]
+        out = []
+        for t in range(14, -1, -1):
+            last = r[t] + d[t] * ((1 - 0.95) * vals[t + 1] + 0.95 * last)
+            out.append(last)
+        return torch.stack(out[::-1])
+    emit("lambda_return_15x2500", "torch", timed(lambda_return, 5, 100))
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     print(json.dumps({"device": torch.cuda.get_device_name(0), "torch": torch.__version__}), flush=True)
@@ -111,3 +191,5 @@ if __name__ == "__main__":
         gru()
     if what in ("all", "cem"):
         cem()
+    if what in ("all", "ops"):
+        ops()

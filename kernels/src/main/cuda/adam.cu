@@ -11,7 +11,7 @@
 //
 // Versions:
 //   v1  one thread per element, grid-stride.
-// Measured speed: not yet measured on a GPU.
+// Measured speed: 4M parameters: 53.3 us, 2.2 TB/s (torch.optim.Adam fused=True: 112.9 us). (2026-11-26, NVIDIA H200, docs/performance.md#gpu-nvidia-h200-2026-11-26)
 #include "common.cuh"
 
 extern "C" __global__ void adam_f32(long long n, float* p, const float* g, float* m, float* v,

@@ -16,7 +16,8 @@
 //
 // Versions:
 //   v1  as above.
-// Measured speed: not yet measured on a GPU.
+// Measured speed: 10 iterations for 1 / 16 / 64 environments (J 1000, K 100, 12-dim): 0.51 ms each (one launch per iteration);
+//   a whole plan with the RSSM prior 46.7-61.5 ms vs cem.py on cuda 36.0-83.5 ms over three runs. (2026-11-26, NVIDIA H200, docs/performance.md#gpu-nvidia-h200-2026-11-26)
 #include "common.cuh"
 #include "topk.cuh"
 #include <cub/block/block_radix_sort.cuh>

@@ -12,7 +12,8 @@
 //
 // Versions:
 //   v1  strided grid-stride loop, one element per thread, runtime op switch (warp-uniform).
-// Measured speed: not yet measured on a GPU.
+//   v2  contiguous float32 unary/binary bodies on float4s where the pointers are 16-byte aligned, scalar tail.
+// Measured speed: contiguous add 3.18 TB/s (torch 3.31), exp 2.67 (2.91); add with a broadcast row 1.42 (2.09). (2026-11-26, NVIDIA H200, docs/performance.md#gpu-nvidia-h200-2026-11-26)
 #include "common.cuh"
 
 // ---- scalar op definitions (float and double) ----
@@ -149,9 +150,28 @@ extern "C" __global__ void unary_f64(int op, double p0, double p1, Strided s, lo
 }
 
 // Contiguous variants: no index arithmetic (x and out dense from their base pointers).
+// Where every pointer is 16-byte aligned the body runs on float4s (4x the bytes in flight per load, which is what
+// it takes to approach HBM bandwidth), then a scalar tail; the Java side launches n / 4 threads' worth of blocks.
+__device__ __forceinline__ bool aligned16(const void* p) { return (((size_t) p) & 15) == 0; }
+
 extern "C" __global__ void unary_contig_f32(int op, float p0, float p1, long long n, const float* x, float* out) {
-    if (op == UOP_AFFINE) { GRID_STRIDE(i, n) out[i] = affine_(x[i], p0, p1); return; }
-    GRID_STRIDE(i, n) out[i] = unary_op<float>(op, x[i], p0, p1);
+    const long long n4 = aligned16(x) && aligned16(out) ? n / 4 : 0;
+    const float4* x4 = reinterpret_cast<const float4*>(x);
+    float4* o4 = reinterpret_cast<float4*>(out);
+    if (op == UOP_AFFINE) {
+        GRID_STRIDE(i, n4) {
+            float4 v = x4[i];
+            o4[i] = make_float4(affine_(v.x, p0, p1), affine_(v.y, p0, p1), affine_(v.z, p0, p1), affine_(v.w, p0, p1));
+        }
+        GRID_STRIDE(t, n - 4 * n4) out[4 * n4 + t] = affine_(x[4 * n4 + t], p0, p1);
+        return;
+    }
+    GRID_STRIDE(i, n4) {
+        float4 v = x4[i];
+        o4[i] = make_float4(unary_op<float>(op, v.x, p0, p1), unary_op<float>(op, v.y, p0, p1),
+                            unary_op<float>(op, v.z, p0, p1), unary_op<float>(op, v.w, p0, p1));
+    }
+    GRID_STRIDE(t, n - 4 * n4) out[4 * n4 + t] = unary_op<float>(op, x[4 * n4 + t], p0, p1);
 }
 
 // ---- binary: operands 0 = a, 1 = b, 2 = out ----
@@ -170,7 +190,16 @@ extern "C" __global__ void binary_f64(int op, Strided s, long long n, const doub
     binary_impl(op, s, n, a, b, out);
 }
 extern "C" __global__ void binary_contig_f32(int op, long long n, const float* a, const float* b, float* out) {
-    GRID_STRIDE(i, n) out[i] = binary_op<float>(op, a[i], b[i]);
+    const long long n4 = aligned16(a) && aligned16(b) && aligned16(out) ? n / 4 : 0;
+    const float4* a4 = reinterpret_cast<const float4*>(a);
+    const float4* b4 = reinterpret_cast<const float4*>(b);
+    float4* o4 = reinterpret_cast<float4*>(out);
+    GRID_STRIDE(i, n4) {
+        float4 x = a4[i], y = b4[i];
+        o4[i] = make_float4(binary_op<float>(op, x.x, y.x), binary_op<float>(op, x.y, y.y),
+                            binary_op<float>(op, x.z, y.z), binary_op<float>(op, x.w, y.w));
+    }
+    GRID_STRIDE(t, n - 4 * n4) out[4 * n4 + t] = binary_op<float>(op, a[4 * n4 + t], b[4 * n4 + t]);
 }
 
 // ---- where: operands 0 = cond, 1 = a, 2 = b, 3 = out (cond != 0 ? a : b) ----

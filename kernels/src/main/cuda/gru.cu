@@ -19,7 +19,8 @@
 //
 // Versions:
 //   v1  one thread per (b, j), grid-stride, __launch_bounds__(512, 4) as in PyTorch's fused RNN kernels.
-// Measured speed: not yet measured on a GPU.
+// Measured speed: GRU cell step B 50, 230 -> 200 with our two GEMMs: 75-90 us (torch nn.GRUCell 75-89 us over three runs);
+//   pointwise backward alone 17 us. (2026-11-26, NVIDIA H200, docs/performance.md#gpu-nvidia-h200-2026-11-26)
 #include "common.cuh"
 
 __device__ __forceinline__ float sigmoidf_(float x) { return 1.0f / (1.0f + expf(-x)); }

@@ -14,7 +14,7 @@
 //
 // Versions:
 //   v1  as above.
-// Measured speed: not yet measured on a GPU.
+// Measured speed: index_select of 50000 rows of 100000 x 64: 53.5 us (torch 50.4 us). (2026-11-26, NVIDIA H200, docs/performance.md#gpu-nvidia-h200-2026-11-26)
 #include "common.cuh"
 #include "topk.cuh"
 #include <cub/block/block_radix_sort.cuh>

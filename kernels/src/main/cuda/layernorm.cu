@@ -10,7 +10,7 @@
 //
 // Versions:
 //   v1  one block per row (block size from D), float accumulation.
-// Measured speed: not yet measured on a GPU.
+// Measured speed: forward 2500 x 600: 25.4 us (torch F.layer_norm 23.0 us). (2026-11-26, NVIDIA H200, docs/performance.md#gpu-nvidia-h200-2026-11-26)
 #include "common.cuh"
 
 extern "C" __global__ void layernorm_forward_f32(int rows, int D, float eps, const float* x, const float* gamma,

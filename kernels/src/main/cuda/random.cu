@@ -15,7 +15,8 @@
 // Versions:
 //   v1  one thread per element (per pair for normals, per row for categorical); each thread computes its own
 //       Philox block(s). (v2 idea: one thread per block of 4 words when offset % 4 == 0.)
-// Measured speed: not yet measured on a GPU.
+// Measured speed: 16M Philox normals 122.8 us, 0.55 TB/s (torch.randn 58.8 us); categorical straight-through + unimix,
+//   80000 x 32: 128.7 us (torch softmax/multinomial/one_hot: 254 us). (2026-11-26, NVIDIA H200, docs/performance.md#gpu-nvidia-h200-2026-11-26)
 #include "common.cuh"
 
 extern "C" __global__ void philox_words(long long n, unsigned long long seed, unsigned long long offset, unsigned* out) {

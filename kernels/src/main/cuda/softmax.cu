@@ -7,7 +7,7 @@
 //
 // Versions:
 //   v1  one block per row, three passes over the row (max, sum, write); rows re-read from L2.
-// Measured speed: not yet measured on a GPU.
+// Measured speed: softmax 2500 x 1024: 25.8 us, 0.79 TB/s (torch 17.7 us). (2026-11-26, NVIDIA H200, docs/performance.md#gpu-nvidia-h200-2026-11-26)
 #include "common.cuh"
 
 template <typename T>

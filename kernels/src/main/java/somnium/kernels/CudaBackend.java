@@ -36,8 +36,15 @@ public final class CudaBackend implements Backend {
     /** Elements of the largest im2col buffer a convolution uses at once (64 MiB of floats); batches are chunked. */
     static final long CONV_COL_LIMIT = Long.getLong("somnium.cuda.convColElements", 16L << 20);
 
-    /** Which float GEMM runs: AUTO = cuBLAS where it loaded, else TF32 when enabled (sm_80+), else TILED. */
-    public enum GemmPath { AUTO, TILED, TF32, CUBLAS }
+    /** Rows at least this long are reduced in two stages when there are fewer rows than SMs (chunks of ~this). */
+    static final int SPLIT_REDUCE_MIN = 1 << 15, SPLIT_REDUCE_CHUNK = 1 << 13;
+
+    /**
+     * Which float GEMM runs: AUTO = cuBLAS where it loaded, else TF32 when enabled (sm_80+), else our FP32 kernels
+     * by size (TILED_LARGE when its 128 x 128 tiles alone fill every SM, else TILED). TILED and TILED_LARGE force
+     * one kernel (tests and benchmarks compare them).
+     */
+    public enum GemmPath { AUTO, TILED, TILED_LARGE, TF32, CUBLAS }
 
     final CudaDevice device;
     private final Device id;
@@ -105,6 +112,7 @@ public final class CudaBackend implements Backend {
             case I32 -> ((int[]) data).length;
         };
         CudaStorage s = new CudaStorage(this, dtype, n);
+        TensorScope.track(s);   // a batch uploaded inside a training step's scope goes back to the cache with it
         if (n > 0) {
             device.makeCurrent();
             cuMemcpyHtoD(s.pointer(), hostPointer(data), (long) n * dtype.bytes());
@@ -223,7 +231,7 @@ public final class CudaBackend implements Backend {
         if (x.dtype() == DType.F64) a.d(p0).d(p1);
         else a.f((float) p0).f((float) p1);
         if (x.dtype() == DType.F32 && x.isContiguous() && out.isContiguous()) {
-            device.launch("unary_contig_f32", LaunchConfig.elementwise(n), 0, a.l(n).ptr(addr(x)).ptr(addr(out)));
+            device.launch("unary_contig_f32", LaunchConfig.elementwise((n + 3) / 4), 0, a.l(n).ptr(addr(x)).ptr(addr(out)));   // float4s
             return;
         }
         device.launch("unary_" + sfx(x.dtype()), LaunchConfig.elementwise(n), 0,
@@ -236,7 +244,7 @@ public final class CudaBackend implements Backend {
         int n = out.numel();
         if (n == 0) return;
         if (a.dtype() == DType.F32 && a.isContiguous() && b.isContiguous() && out.isContiguous()) {
-            device.launch("binary_contig_f32", LaunchConfig.elementwise(n), 0,
+            device.launch("binary_contig_f32", LaunchConfig.elementwise((n + 3) / 4), 0,   // float4s
                     KernelArgs.of().i(OpCodes.of(op)).l(n).ptr(addr(a)).ptr(addr(b)).ptr(addr(out)));
             return;
         }
@@ -287,8 +295,21 @@ public final class CudaBackend implements Backend {
         }
         Tensor dense = rows.isContiguous() ? rows : rows.contiguous();
         Tensor o = out.isContiguous() ? out : temp(out.dtype(), out.dims());
-        device.launch("reduce_rows_" + sfx(x.dtype()), LaunchConfig.rows(outer, inner, 256), 0,
-                KernelArgs.of().i(OpCodes.of(op)).i(outer).i(inner).ptr(addr(dense)).ptr(addr(o)));
+        if (op != ReduceOp.LOGSUMEXP && outer < device.smCount && inner >= SPLIT_REDUCE_MIN) {
+            // Few long rows (a full sum, say): one block per row would leave the device idle. Each row is cut into
+            // S chunks reduced by S blocks, then one block per row reduces the S partial results.
+            int s = (int) Math.min(1024, LaunchConfig.ceilDiv(inner, SPLIT_REDUCE_CHUNK)), chunk = LaunchConfig.ceilDiv(inner, s);
+            s = LaunchConfig.ceilDiv(inner, chunk);
+            Tensor partial = temp(x.dtype(), outer, s);
+            device.launch("reduce_split_" + sfx(x.dtype()), new LaunchConfig(s, outer, 1, 256), 0,
+                    KernelArgs.of().i(OpCodes.of(op)).i(inner).i(s).i(chunk).ptr(addr(dense)).ptr(addr(partial)));
+            device.launch("reduce_finish_" + sfx(x.dtype()), LaunchConfig.rows(outer, s, 256), 0,
+                    KernelArgs.of().i(OpCodes.of(op)).i(outer).i(s).i(inner).ptr(addr(partial)).ptr(addr(o)));
+            free(partial);
+        } else {
+            device.launch("reduce_rows_" + sfx(x.dtype()), LaunchConfig.rows(outer, inner, 256), 0,
+                    KernelArgs.of().i(OpCodes.of(op)).i(outer).i(inner).ptr(addr(dense)).ptr(addr(o)));
+        }
         if (o != out) {
             copy(o, out);
             free(o);
@@ -515,7 +536,8 @@ public final class CudaBackend implements Backend {
 
     /**
      * Row-major batched C = alpha op(A) op(B) (+ C when accumulate) on device addresses, strides in elements.
-     * cuBLAS for float when it loaded, else the TF32 kernel when enabled (sm_80+), else the tiled kernel.
+     * cuBLAS for float when it loaded, else the TF32 kernel when enabled (sm_80+), else our kernels: split-K for
+     * few output tiles with a long K, the 128-tile kernel when its tiles fill the device, else the 64-tile one.
      */
     void gemm(DType dt, boolean ta, boolean tb, int m, int n, int k, double alpha, long A, int lda, long sA,
               long B, int ldb, long sB, long C, int ldc, long sC, int batch, boolean accumulate) {
@@ -526,15 +548,56 @@ public final class CudaBackend implements Backend {
             return;
         }
         boolean tf32 = dt == DType.F32 && tf32Possible() && (path == GemmPath.TF32 || (path == GemmPath.AUTO && TF32));
-        String kernel = dt == DType.F64 ? "dgemm_tiled" : tf32 ? "sgemm_tf32" : "sgemm_tiled";
-        int threads = tf32 ? 128 : 256;
+        String small = dt == DType.F64 ? "dgemm_tiled" : "sgemm_tiled";
+        if (path == GemmPath.AUTO && !tf32 && batch == 1) {
+            // Few output tiles and a long K (weight gradients: K = batch x positions): split K over blocks.
+            long tiles = (long) LaunchConfig.ceilDiv(m, 64) * LaunchConfig.ceilDiv(n, 64);
+            long splits = Math.min(2L * device.smCount / tiles, k / SPLIT_K_MIN);
+            if (tiles < device.smCount && splits >= 2) {
+                gemmSplitK(dt, small, ta, tb, m, n, k, (int) splits, alpha, A, lda, B, ldb, C, ldc, accumulate);
+                return;
+            }
+        }
+        boolean large = dt == DType.F32 && !tf32 && (path == GemmPath.TILED_LARGE
+                || (path == GemmPath.AUTO && (long) LaunchConfig.ceilDiv(m, 128) * LaunchConfig.ceilDiv(n, 128) * batch >= device.smCount));
+        String kernel = tf32 ? "sgemm_tf32" : large ? "sgemm_large" : small;
+        launchGemm(kernel, tf32 ? 128 : 256, large ? 128 : 64, dt, ta, tb, m, n, k, alpha, A, lda, sA, B, ldb, sB, C, ldc, sC, batch, accumulate);
+    }
+
+    /** K of each split-K piece is at least this. */
+    static final int SPLIT_K_MIN = 1024;
+
+    /**
+     * C = alpha op(A) op(B) (+ C) with K cut into about {@code splits} pieces: one batched launch computes every
+     * piece's product into a temporary [S, M, N] (the last, shorter piece in its own launch), then splitk_sum adds
+     * the pieces into C. Same result as one GEMM up to the order of the additions.
+     */
+    private void gemmSplitK(DType dt, String kernel, boolean ta, boolean tb, int m, int n, int k, int splits, double alpha,
+                            long A, int lda, long B, int ldb, long C, int ldc, boolean accumulate) {
+        int kc = LaunchConfig.ceilDiv(LaunchConfig.ceilDiv(k, splits), 16) * 16;
+        int full = k / kc, rest = k - full * kc, s = full + (rest > 0 ? 1 : 0);
+        long sA = ta ? (long) kc * lda : kc, sB = tb ? kc : (long) kc * ldb, mn = (long) m * n;
+        int es = dt.bytes();
+        Tensor part = temp(dt, s, m, n);
+        launchGemm(kernel, 256, 64, dt, ta, tb, m, n, kc, 1.0, A, lda, sA, B, ldb, sB, addr(part), n, mn, full, false);
+        if (rest > 0)
+            launchGemm(kernel, 256, 64, dt, ta, tb, m, n, rest, 1.0, A + full * sA * es, lda, 0, B + full * sB * es, ldb, 0,
+                    addr(part) + full * mn * es, n, 0, 1, false);
+        KernelArgs args = KernelArgs.of().i(s).i(m).i(n).ptr(addr(part));
+        if (dt == DType.F64) args.d(alpha); else args.f((float) alpha);
+        device.launch("splitk_sum_" + sfx(dt), LaunchConfig.elementwise(mn), 0, args.ptr(C).i(ldc).i(accumulate));
+        free(part);
+    }
+
+    private void launchGemm(String kernel, int threads, int tile, DType dt, boolean ta, boolean tb, int m, int n, int k, double alpha,
+                            long A, int lda, long sA, long B, int ldb, long sB, long C, int ldc, long sC, int batch, boolean accumulate) {
         int es = dt.bytes();
         for (int b0 = 0; b0 < batch; b0 += LaunchConfig.MAX_GRID_YZ) {
             int bc = Math.min(LaunchConfig.MAX_GRID_YZ, batch - b0);
             KernelArgs args = KernelArgs.of().i(ta).i(tb).i(m).i(n).i(k);
             if (dt == DType.F64) args.d(alpha); else args.f((float) alpha);
             args.ptr(A + b0 * sA * es).i(lda).l(sA).ptr(B + b0 * sB * es).i(ldb).l(sB).ptr(C + b0 * sC * es).i(ldc).l(sC).i(accumulate);
-            device.launch(kernel, LaunchConfig.gemm(m, n, bc, 64, threads), 0, args);
+            device.launch(kernel, LaunchConfig.gemm(m, n, bc, tile, threads), 0, args);
         }
     }
 

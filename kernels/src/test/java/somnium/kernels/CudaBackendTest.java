@@ -61,7 +61,7 @@ class CudaBackendTest {
                 close(a.zip(op, b), gpu(a).zip(op, gpu(b)), 1e-6, Gpu.eps(dt) * 2, op + " " + dt + " broadcast");
                 close(a.zip(op, a), gpu(a).zip(op, gpu(a)), 0, Gpu.eps(dt), op + " " + dt + " same");
             }
-            Tensor big = dt == DType.F32 ? rand(5, -1, 1, 300, 301) : randD(5, -1, 1, 300, 301);
+            Tensor big = dt == DType.F32 ? rand(5, -1, 1, 301, 301) : randD(5, -1, 1, 301, 301);
             close(big.add(big.t()), gpu(big).add(gpu(big).t()), 0, 0, "transposed add " + dt);
         }
     }
@@ -105,6 +105,10 @@ class CudaBackendTest {
                     close(x.t().reduce(op, axes, false), gpu(x).t().reduce(op, axes, false), 2e-4, eps, op + " " + dt + " transposed");
                 }
         }
+        // Few long rows take the two-stage path (123 chunks, the last one shorter); the all-axes cases above do too.
+        Tensor longRows = rand(10, -1, 1, 2, 1_000_003);
+        for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, ReduceOp.MEAN, ReduceOp.MAX, ReduceOp.MIN})
+            close(longRows.reduce(op, new int[] {1}, false), gpu(longRows).reduce(op, new int[] {1}, false), 2e-3, 1e-5, op + " long rows");
         Tensor colsCase = rand(9, -1, 1, 1000, 17);
         exact(colsCase.sum(0), gpu(colsCase).sum(0), "column sum (same order as the CPU)");
     }
@@ -130,29 +134,76 @@ class CudaBackendTest {
     @Test
     void matmulEveryLayoutAndPathMatchesCpu() {
         CudaBackend be = Gpu.backend();
-        java.util.List<CudaBackend.GemmPath> paths = new java.util.ArrayList<>(java.util.List.of(CudaBackend.GemmPath.TILED));
+        java.util.List<CudaBackend.GemmPath> paths = new java.util.ArrayList<>(java.util.List.of(CudaBackend.GemmPath.TILED,
+                CudaBackend.GemmPath.TILED_LARGE, CudaBackend.GemmPath.AUTO));
         if (be.tf32Possible()) paths.add(CudaBackend.GemmPath.TF32);
         if (be.cublasAvailable()) paths.add(CudaBackend.GemmPath.CUBLAS);
         try {
             for (CudaBackend.GemmPath path : paths) {
                 be.setGemmPath(path);
                 double eps = path == CudaBackend.GemmPath.TF32 ? 5e-3 : 1e-4;
-                int[][] mnk = {{1, 1, 1}, {50, 600, 230}, {63, 65, 17}, {128, 64, 200}, {3, 1000, 31}};
+                // Edges of both tile sizes (64, 128; BK 8/16), odd leading dims (no float4 loads), and one product
+                // large enough that AUTO picks the 128-tile kernel on any device with <= 150 SMs.
+                int[][] mnk = {{1, 1, 1}, {50, 600, 230}, {63, 65, 17}, {128, 64, 200}, {3, 1000, 31}, {129, 131, 9},
+                        {257, 383, 77}, {1536, 1600, 64}};
                 for (int[] s : mnk) {
                     Tensor a = rand(13, -1, 1, s[0], s[2]), b = rand(14, -1, 1, s[2], s[1]);
                     double tol = eps * Math.sqrt(s[2]);
                     close(a.matmul(b), gpu(a).matmul(gpu(b)), tol, eps, path + " NN " + java.util.Arrays.toString(s));
                     Tensor at = rand(15, -1, 1, s[2], s[0]).t(), bt = rand(16, -1, 1, s[1], s[2]).t();
-                    close(at.matmul(bt), gpu(at.t().contiguous()).t().matmul(gpu(bt.t().contiguous()).t()), tol, eps, path + " TT");
+                    Tensor gat = gpu(at.t().contiguous()).t(), gbt = gpu(bt.t().contiguous()).t();
+                    close(at.matmul(bt), gat.matmul(gbt), tol, eps, path + " TT " + java.util.Arrays.toString(s));
+                    close(a.matmul(bt), gpu(a).matmul(gbt), tol, eps, path + " NT " + java.util.Arrays.toString(s));
+                    close(at.matmul(b), gat.matmul(gpu(b)), tol, eps, path + " TN " + java.util.Arrays.toString(s));
                 }
                 Tensor a = rand(17, -1, 1, 4, 3, 20, 30), b = rand(18, -1, 1, 30, 10);
-                close(a.matmul(b), gpu(a).matmul(gpu(b)), 1e-3, eps, path + " batched with broadcast B");
+                double tol30 = eps * Math.sqrt(30);   // K = 30, same rule as above (TF32 rounds inputs to 10 bits)
+                close(a.matmul(b), gpu(a).matmul(gpu(b)), tol30, eps, path + " batched with broadcast B");
                 Tensor p = rand(19, -1, 1, 3, 20, 4, 30).permute(0, 2, 1, 3);   // batch dims that do not flatten
-                close(p.matmul(b), gpu(p).matmul(gpu(b)), 1e-3, eps, path + " non-flat batch");
+                close(p.matmul(b), gpu(p).matmul(gpu(b)), tol30, eps, path + " non-flat batch");
             }
             be.setGemmPath(CudaBackend.GemmPath.AUTO);
             Tensor a = randD(20, -1, 1, 37, 41), b = randD(21, -1, 1, 41, 29);
             close(a.matmul(b), gpu(a).matmul(gpu(b)), 1e-12, 1e-12, "dgemm");
+        } finally {
+            be.setGemmPath(CudaBackend.GemmPath.AUTO);
+        }
+    }
+
+    /** C = alpha op(A) op(B) + C (conv weight gradients accumulate over batch chunks) on each FP32 kernel. */
+    @Test
+    void gemmAlphaAndAccumulateOnEveryKernel() {
+        CudaBackend be = Gpu.backend();
+        int m = 200, n = 260, k = 45;
+        try {
+            for (CudaBackend.GemmPath path : new CudaBackend.GemmPath[] {CudaBackend.GemmPath.TILED, CudaBackend.GemmPath.TILED_LARGE}) {
+                be.setGemmPath(path);
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        Tensor a = rand(50, -1, 1, ta ? k : m, ta ? m : k), b = rand(51, -1, 1, tb ? n : k, tb ? k : n);
+                        Tensor c0 = rand(52, -1, 1, m, n);
+                        Tensor want = (ta ? a.t() : a).matmul(tb ? b.t() : b).mul(0.5).add(c0);
+                        Tensor ga = gpu(a), gb = gpu(b), gc = gpu(c0);
+                        be.gemm(DType.F32, ta, tb, m, n, k, 0.5, CudaBackend.addr(ga), ga.dim(1), 0, CudaBackend.addr(gb), gb.dim(1), 0,
+                                CudaBackend.addr(gc), n, 0, 1, true);
+                        close(want, gc, 1e-4 * Math.sqrt(k), 1e-4, path + " accumulate ta=" + ta + " tb=" + tb);
+                    }
+                }
+            }
+            // AUTO splits K when the output has few tiles and K is long (a conv weight gradient's shape), including
+            // a last, shorter piece (K = 100000 is not a multiple of the piece length).
+            be.setGemmPath(CudaBackend.GemmPath.AUTO);
+            for (boolean tb : new boolean[] {false, true}) {
+                int sm = 32, sn = 48, sk = 100_000;
+                Tensor a = rand(53, -1, 1, sm, sk), b = rand(54, -1, 1, tb ? sn : sk, tb ? sk : sn), c0 = rand(55, -1, 1, sm, sn);
+                Tensor want = a.matmul(tb ? b.t() : b).mul(0.5).add(c0);
+                Tensor ga = gpu(a), gb = gpu(b), gc = gpu(c0);
+                be.gemm(DType.F32, false, tb, sm, sn, sk, 0.5, CudaBackend.addr(ga), sk, 0, CudaBackend.addr(gb), gb.dim(1), 0,
+                        CudaBackend.addr(gc), sn, 0, 1, true);
+                close(want, gc, 1e-4 * Math.sqrt(sk), 1e-4, "split-K accumulate tb=" + tb);
+                Tensor ad = randD(56, -1, 1, sm, sk), bd = randD(57, -1, 1, sk, sn);
+                close(ad.matmul(bd), gpu(ad).matmul(gpu(bd)), 1e-10, 1e-10, "split-K dgemm");
+            }
         } finally {
             be.setGemmPath(CudaBackend.GemmPath.AUTO);
         }
@@ -256,15 +307,19 @@ class CudaBackendTest {
         CudaBackend be = Gpu.backend();
         Tensor w = gpu(rand(40, -1, 1, 200, 200));
         long before = -1;
+        double[] loss = new double[5];
         for (int step = 0; step < 5; step++) {
+            // A training step: upload a batch, compute, read the loss back; nothing kept past the scope (a kept
+            // tensor would rightly hold its block and make the next step allocate a new one).
             try (TensorScope scope = TensorScope.open()) {
                 Tensor x = gpu(rand(41, -1, 1, 50, 200));
                 Tensor y = x.matmul(w).tanh().sum(0).softmax(0);
-                scope.keep(y.sum());
+                loss[step] = y.max().item();
             }
             if (step == 1) before = be.allocator().deviceAllocations();
         }
         assertEquals(before, be.allocator().deviceAllocations(), "no cuMemAlloc in steady-state steps: " + be.allocator());
+        for (int step = 1; step < 5; step++) assertEquals(loss[0], loss[step], "recycled blocks change no result");
         assertTrue(be.allocator().hits() > 0);
     }
 

@@ -5,13 +5,16 @@
   gru_step_fwd_nograd   torch.nn.GRUCell(230, 200), batch 50, under no_grad
   cem_plan_one_action   shared/reference/cem.py's plan() on the GPU (same model and sizes; PlaNet CEM H=12,
                         J=1000, K=100, 10 iterations)
+  dreamer_update_*      one full Dreamer V1 update on states: shared/reference/rssm_state.py's world-model step then
+                        behavior.py's actor and value step, on cuda, imagining from the batch's B*T posteriors;
+                        B x T = 16 x 50 (the references' size) and 50 x 50 (the paper's batch)
   ops                   one call per remaining kernel family (GpuBench.ops): elementwise, reductions, softmax,
                         LayerNorm, fused Adam, normals, index_select, Dreamer's conv encoder forward / backward,
                         straight-through categorical sampling with unimix, lambda-returns
 Median of reps after warm-up, torch.cuda.synchronize() around every repetition.
-Usage: python3 torch_gpu_twins.py [gemm|gru|cem|ops|all]
+Usage: python3 torch_gpu_twins.py [gemm|gru|cem|ops|dreamer|all]
 """
-import json, sys, time
+import json, math, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -182,6 +185,109 @@ def ops():
     emit("lambda_return_15x2500", "torch", timed(lambda_return, 5, 100))
 
 
+def dreamer():
+    OBS, ACT, DETER, STOCH, HID, UNITS = 3, 1, 200, 30, 200, 400
+    H, GAMMA, LAM, CLIP = 15, 0.99, 0.95, 100.0
+
+    def mlp(inp, hid, out, layers):
+        mods, d = [], inp
+        for _ in range(layers):
+            mods += [nn.Linear(d, hid), nn.ELU()]
+            d = hid
+        if out:
+            mods.append(nn.Linear(d, out))
+        return nn.Sequential(*mods)
+
+    class RSSM(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.img1, self.cell = nn.Linear(STOCH + ACT, HID), nn.GRUCell(HID, DETER)
+            self.img2, self.img3 = nn.Linear(DETER, HID), nn.Linear(HID, 2 * STOCH)
+            self.obs1, self.obs2 = nn.Linear(DETER + HID, HID), nn.Linear(HID, 2 * STOCH)
+
+        def img_step(self, stoch, deter, action):
+            deter = self.cell(F.elu(self.img1(torch.cat([stoch, action], -1))), deter)
+            mean, std = self.img3(F.elu(self.img2(deter))).chunk(2, -1)
+            std = F.softplus(std) + 0.1
+            return mean + std * torch.randn_like(std), deter, mean, std
+
+        def observe(self, embed, action):   # [T, B, E], [T, B, A]
+            stoch = torch.zeros(action.shape[1], STOCH, device=dev)
+            deter = torch.zeros(action.shape[1], DETER, device=dev)
+            outs = []
+            for t in range(action.shape[0]):
+                _, deter, pm, ps = self.img_step(stoch, deter, action[t])
+                qm, qs = self.obs2(F.elu(self.obs1(torch.cat([deter, embed[t]], -1)))).chunk(2, -1)
+                qs = F.softplus(qs) + 0.1
+                stoch = qm + qs * torch.randn_like(qs)
+                outs.append((stoch, deter, qm, qs, pm, ps))
+            return [torch.stack(z) for z in zip(*outs)]
+
+    def gauss_ll(x, mean):
+        return (-0.5 * (x - mean) ** 2 - 0.5 * math.log(2 * math.pi)).sum(-1)
+
+    for B, T in ((16, 50), (50, 50)):
+        encoder, rssm = mlp(OBS, HID, None, 2).to(dev), RSSM().to(dev)
+        decoder, reward_head = mlp(DETER + STOCH, HID, OBS, 2).to(dev), mlp(DETER + STOCH, HID, 1, 2).to(dev)
+        actor, value = mlp(DETER + STOCH, UNITS, 2 * ACT, 4).to(dev), mlp(DETER + STOCH, UNITS, 1, 3).to(dev)
+        wm_params = [p for m in (encoder, rssm, decoder, reward_head) for p in m.parameters()]
+        wm_opt = torch.optim.Adam(wm_params, lr=6e-4, eps=1e-7)
+        actor_opt = torch.optim.Adam(actor.parameters(), lr=8e-5, eps=1e-7)
+        value_opt = torch.optim.Adam(value.parameters(), lr=8e-5, eps=1e-7)
+        obs = torch.randn(T, B, OBS, device=dev)
+        act = torch.rand(T, B, ACT, device=dev) * 2 - 1
+        rew = torch.randn(T, B, device=dev)
+        raw_init_std = math.log(math.exp(5.0) - 1)
+
+        def update():
+            stoch, deter, qm, qs, pm, ps = rssm.observe(encoder(obs), act)
+            feat = torch.cat([stoch, deter], -1)
+            kl = (torch.log(ps / qs) + (qs ** 2 + (qm - pm) ** 2) / (2 * ps ** 2) - 0.5).sum(-1)
+            wm_loss = torch.clamp(kl.mean(), min=3.0) - gauss_ll(obs, decoder(feat)).mean() \
+                - gauss_ll(rew[..., None], reward_head(feat)).mean()
+            wm_opt.zero_grad(set_to_none=True)
+            wm_loss.backward()
+            torch.nn.utils.clip_grad_norm_(wm_params, CLIP)
+            wm_opt.step()
+            # behavior: imagine from every posterior (detached); world model frozen for this loss
+            for p in wm_params + list(value.parameters()):
+                p.requires_grad_(False)
+            s, d = stoch.detach().reshape(T * B, STOCH), deter.detach().reshape(T * B, DETER)
+            feats = []
+            for _ in range(H):
+                mean, std = actor(torch.cat([s, d], -1).detach()).chunk(2, -1)
+                mean = 5.0 * torch.tanh(mean / 5.0)
+                std = F.softplus(std + raw_init_std) + 1e-4
+                a = torch.tanh(mean + std * torch.randn_like(std))
+                s, d, _, _ = rssm.img_step(s, d, a)
+                feats.append(torch.cat([s, d], -1))
+            imag = torch.stack(feats)
+            r = reward_head(imag).squeeze(-1)
+            v = value(imag).squeeze(-1)
+            for p in wm_params + list(value.parameters()):
+                p.requires_grad_(True)
+            pcont = GAMMA * torch.ones_like(r)
+            inputs = r[:-1] + pcont[:-1] * v[1:] * (1 - LAM)
+            agg, outs = v[-1], []
+            for t in reversed(range(H - 1)):
+                agg = inputs[t] + pcont[t] * LAM * agg
+                outs.append(agg)
+            returns = torch.stack(outs[::-1])
+            disc = torch.cumprod(torch.cat([torch.ones_like(pcont[:1]), pcont[:-2]], 0), 0).detach()
+            actor_loss = -(disc * returns).mean()
+            actor_opt.zero_grad(set_to_none=True)
+            actor_loss.backward()
+            torch.nn.utils.clip_grad_norm_(actor.parameters(), CLIP)
+            actor_opt.step()
+            value_loss = (disc * 0.5 * (value(imag.detach()[:-1]).squeeze(-1) - returns.detach()) ** 2).mean()
+            value_opt.zero_grad(set_to_none=True)
+            value_loss.backward()
+            torch.nn.utils.clip_grad_norm_(value.parameters(), CLIP)
+            value_opt.step()
+
+        emit(f"dreamer_update_states_b{B}x{T}", "torch", timed(update, 3, 20), B=B, T=T, starts=B * T, horizon=H)
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     print(json.dumps({"device": torch.cuda.get_device_name(0), "torch": torch.__version__}), flush=True)
@@ -193,3 +299,5 @@ if __name__ == "__main__":
         cem()
     if what in ("all", "ops"):
         ops()
+    if what in ("all", "dreamer"):
+        dreamer()

@@ -32,7 +32,7 @@ import somnium.tensor.Tensor;
  * {@link ShapeOps}, {@link IndexOps}, {@link FusedOps}).
  */
 public final class Var {
-    private final Tensor value;
+    private Tensor value;   // replaced only by moveTo (leaves, before any graph reads them)
     private boolean requiresGrad;
     private final Node node;
     private Tensor grad;
@@ -174,6 +174,20 @@ public final class Var {
     }
 
     /** Sets the gradient to zero (keeping its buffer, which lives outside any TensorScope). */
+    /**
+     * Moves a leaf (a parameter or a constant made with {@link #param}/{@link #constant}) to {@code device}: its
+     * value is copied there and any gradient is dropped. Used by {@code Module.to(Device)} before training starts;
+     * a graph built earlier keeps reading the old tensor, so move first, then build.
+     */
+    public Var moveTo(somnium.tensor.Device device) {
+        if (node != null) throw new IllegalStateException("Var.moveTo: only leaves can move (this is the output of an op)");
+        if (!value.device().equals(device)) {
+            value = value.to(device);
+            grad = null;
+        }
+        return this;
+    }
+
     public void zeroGrad() {
         if (grad != null) grad.fill(0);
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import somnium.autograd.Var;
+import somnium.tensor.Device;
 import somnium.tensor.Tensor;
 
 /**
@@ -82,6 +83,18 @@ public abstract class Module {
     }
 
     /** Zeroes every parameter's gradient. */
+    /** Moves every parameter to {@code device} (create optimizers afterwards: their state follows the parameters). */
+    public Module to(Device device) {
+        for (Var v : namedParameters().values()) v.moveTo(device);
+        return this;
+    }
+
+    /** The device of the parameters (CPU for a module without any). */
+    public Device device() {
+        for (Var v : namedParameters().values()) return v.value().device();
+        return Device.CPU;
+    }
+
     public void zeroGrad() {
         for (Var v : namedParameters().values()) v.zeroGrad();
     }

@@ -10,6 +10,9 @@ import somnium.autograd.nn.Mlp;
 import somnium.autograd.nn.Module;
 import somnium.rl.world.Rssm;
 import somnium.rl.world.WorldModel;
+import somnium.tensor.DType;
+import somnium.tensor.Device;
+import somnium.tensor.Shape;
 import somnium.tensor.Rng;
 import somnium.tensor.Tensor;
 
@@ -107,12 +110,13 @@ public final class ActorCritic extends Module {
         // those steps only (r_{H-1} and v_0 would not be read).
         Var r = model.reward(feat.narrow(0, 0, horizon - 1));      // [H-1, N]
         Var vNext = value(feat.narrow(0, 1, horizon - 1));         // [H-1, N]
-        Var disc = Var.constant(Tensor.full(gamma, horizon - 1, n));
+        Device dev = feat.value().device();
+        Var disc = Var.constant(Tensor.full(gamma, DType.F32, Shape.of(horizon - 1, n), dev));
         Var returns = LambdaReturn.compute(r, vNext, disc, lambda);  // [H-1, N]
         // Weights 1, gamma, gamma^2, ... (stop-gradient).
         float[] w = new float[horizon - 1];
         for (int k = 0; k < w.length; k++) w[k] = (float) Math.pow(gamma, k);
-        Var weights = Var.constant(Tensor.of(w, horizon - 1, 1));
+        Var weights = Var.constant(Tensor.of(w, horizon - 1, 1).to(dev));
         Var objective = returns;
         if (entropyScale > 0) objective = returns.add(Var.stack(0, entropies).narrow(0, 0, horizon - 1).mul(entropyScale));
         Var actorLoss = objective.mul(weights).mean().neg();

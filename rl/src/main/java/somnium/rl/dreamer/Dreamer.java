@@ -28,6 +28,7 @@ import somnium.rl.world.OpenLoop;
 import somnium.rl.world.Rssm;
 import somnium.rl.world.Weights;
 import somnium.rl.world.WorldModel;
+import somnium.tensor.Device;
 import somnium.tensor.Rng;
 import somnium.tensor.TensorScope;
 
@@ -89,8 +90,15 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
         public final Adam modelOpt, actorOpt, valueOpt;
 
         public Agent(DreamerConfig cfg, int obsDim, int actionDim, Rng init) {
+            this(cfg, obsDim, actionDim, init, Device.CPU);
+        }
+
+        /** An agent whose parameters (initialised on the CPU from {@code init}, then moved) and optimizer state live on {@code device}. */
+        public Agent(DreamerConfig cfg, int obsDim, int actionDim, Rng init, Device device) {
             model = new WorldModel(spec(cfg, obsDim, actionDim), init);
             behavior = new ActorCritic(model.rssm.featureSize(), actionDim, cfg.hidden(), Activation.parse(cfg.activation()), init);
+            model.to(device);
+            behavior.to(device);
             modelOpt = new Adam(model.namedParameters(), cfg.modelLr(), 0.9, 0.999, ADAM_EPS, 0, false);
             actorOpt = new Adam(behavior.actorModule().namedParameters(), cfg.actorLr(), 0.9, 0.999, ADAM_EPS, 0, false);
             valueOpt = new Adam(behavior.valueModule().namedParameters(), cfg.valueLr(), 0.9, 0.999, ADAM_EPS, 0, false);
@@ -177,9 +185,10 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
             return update(replay.sample(cfg.batchSize(), cfg.batchLength(), rng));
         }
 
-        /** One update on a given batch. */
+        /** One update on a given batch (moved to the agent's device first, inside the step's scope). */
         public Map<String, Double> update(Batch batch) {
             try (TensorScope scope = TensorScope.open()) {
+                batch = batch.to(agent.model.device());
                 WorldModel.Loss wm = agent.model.loss(batch, rng);
                 // Imagination starts: every posterior state of the batch, flattened to [B*T, ...].
                 Rssm.State starts = flatten(wm.rollout().posteriors());

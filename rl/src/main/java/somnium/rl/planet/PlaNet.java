@@ -204,7 +204,7 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
         Rssm.State prev = belief == null ? model.rssm.initial(1) : belief;
         Tensor obs = singleObservation(model, step, rng);
         Var embed = model.embed(Var.constant(obs));
-        Var action = Var.constant(Tensor.of(step.action(), 1, step.action().length));
+        Var action = Var.constant(Tensor.of(step.action(), 1, step.action().length).to(model.device()));
         return model.rssm.observe(prev, action, embed, rng).posterior().detach();
     }
 
@@ -217,9 +217,9 @@ public final class PlaNet implements Algorithm<PlaNetConfig> {
             int hw = Step.IMAGE_SIZE * Step.IMAGE_SIZE;
             for (int p = 0; p < hw; p++)
                 for (int c = 0; c < 3; c++) chw[c * hw + p] = ReplayBuffer.toFloat(img[p * 3 + c]);
-            return model.preprocess(Tensor.of(chw, 1, 3, Step.IMAGE_SIZE, Step.IMAGE_SIZE), rng);
+            return model.preprocess(Tensor.of(chw, 1, 3, Step.IMAGE_SIZE, Step.IMAGE_SIZE).to(model.device()), rng);
         }
         if (step.state() == null) throw new IllegalArgumentException("PlaNet: the model reads states but the step has none");
-        return Tensor.of(step.state(), 1, step.state().length);
+        return Tensor.of(step.state(), 1, step.state().length).to(model.device());
     }
 }

@@ -1,9 +1,10 @@
 package somnium.rl.replay;
 
+import somnium.tensor.Device;
 import somnium.tensor.Tensor;
 
 /**
- * A batch of B sequences of length T, float32 on the CPU. Time step t of a sequence follows the
+ * A batch of B sequences of length T, float32; the replay makes it on the CPU ({@link #to} moves it). Time step t of a sequence follows the
  * {@link Step} convention: {@code actions[b, t]} led to observation t and {@code rewards[b, t]} was
  * received on arriving there.
  *
@@ -18,6 +19,17 @@ import somnium.tensor.Tensor;
  */
 public record Batch(Tensor states, Tensor images, Tensor actions, Tensor rewards,
                     Tensor isFirst, Tensor isLast, Tensor isTerminal, Tensor discount) {
+    /** This batch with every tensor on {@code device} (itself when it is there already). */
+    public Batch to(Device device) {
+        if (actions.device().equals(device)) return this;
+        return new Batch(on(states, device), on(images, device), actions.to(device), rewards.to(device), on(isFirst, device),
+                on(isLast, device), on(isTerminal, device), on(discount, device));
+    }
+
+    private static Tensor on(Tensor t, Device device) {
+        return t == null ? null : t.to(device);
+    }
+
     public int batchSize() {
         return actions.shape().dim(0);
     }

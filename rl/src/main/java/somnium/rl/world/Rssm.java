@@ -6,6 +6,8 @@ import somnium.autograd.nn.Activation;
 import somnium.autograd.nn.GruCell;
 import somnium.autograd.nn.Linear;
 import somnium.autograd.nn.Module;
+import somnium.tensor.DType;
+import somnium.tensor.Device;
 import somnium.tensor.Rng;
 import somnium.tensor.Shape;
 import somnium.tensor.Tensor;
@@ -81,9 +83,10 @@ public final class Rssm extends Module {
 
     /** The all-zero state for a batch (the state before the first observation of an episode). */
     public State initial(int batch) {
-        Var zd = Var.constant(Tensor.zeros(batch, deter));
-        Var zs = Var.constant(Tensor.zeros(batch, stoch));
-        return new State(zd, zs, zs, Var.constant(Tensor.ones(batch, stoch)));
+        Device d = device();
+        Var zd = Var.constant(Tensor.full(0, DType.F32, Shape.of(batch, deter), d));
+        Var zs = Var.constant(Tensor.full(0, DType.F32, Shape.of(batch, stoch), d));
+        return new State(zd, zs, zs, Var.constant(Tensor.full(1, DType.F32, Shape.of(batch, stoch), d)));
     }
 
     /** Mean and std from a [.., 2*stoch] head output: std = softplus(raw) + min_std. */

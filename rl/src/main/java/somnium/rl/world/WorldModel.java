@@ -9,6 +9,8 @@ import somnium.autograd.nn.Activation;
 import somnium.autograd.nn.Mlp;
 import somnium.autograd.nn.Module;
 import somnium.rl.replay.Batch;
+import somnium.tensor.DType;
+import somnium.tensor.Shape;
 import somnium.tensor.Rng;
 import somnium.tensor.Tensor;
 
@@ -95,7 +97,7 @@ public final class WorldModel extends Module {
             int u = (int) Math.round((v[i] + 0.5) * 255.0);
             out[i] = (float) ((u >> shift) / bins - 0.5 + nz[i]);
         }
-        return Tensor.of(out, images.dims());
+        return Tensor.of(out, images.dims()).to(images.device());
     }
 
     /** The observation of a batch as the model reads it: [B, T, obs] states or preprocessed [B, T, 3, 64, 64] images. */
@@ -166,7 +168,8 @@ public final class WorldModel extends Module {
         Var total = obsLogProb.neg().sub(rewardLogProb.mul(spec.rewardScale())).add(klLoss.mul(spec.klScale()));
         if (spec.globalKlBeta() > 0) {
             // PlaNet's optional global prior: KL(q(s_t | ...) || N(0, I)), averaged over the batch.
-            Var zero = Var.constant(Tensor.zeros(b, t, spec.stoch())), one = Var.constant(Tensor.ones(b, t, spec.stoch()));
+            Shape s = Shape.of(b, t, spec.stoch());
+            Var zero = Var.constant(Tensor.full(0, DType.F32, s, device())), one = Var.constant(Tensor.full(1, DType.F32, s, device()));
             Var globalKl = post.kl(new Normal(zero, one, 1)).mean();
             metrics.put("global_kl", globalKl.item());
             total = total.add(globalKl.mul(spec.globalKlBeta()));

@@ -436,7 +436,16 @@ public final class Gemm {
                 // A stored k x m: row p of A holds op(A)[.., p] contiguously.
                 int src = aOff + pc * lda + ic + ir;
                 if (mr == MR) {
-                    for (int p = 0; p < kc; p++, src += lda, dst += MR) {
+                    // One L-lane load and store per k where L >= MR: lanes MR.. land in the next k's slots, which
+                    // the next iteration rewrites; the last k's, whose lanes would leave this panel, and loads
+                    // that would run past the end of a, go element by element below.
+                    int p = 0;
+                    if (L >= MR) {
+                        int pv = kc - (L - 1) / MR;
+                        for (; p < pv && src + L <= a.length; p++, src += lda, dst += MR)
+                            FloatVector.fromArray(S, a, src).intoArray(ap, dst);
+                    }
+                    for (; p < kc; p++, src += lda, dst += MR) {
                         ap[dst] = a[src];
                         ap[dst + 1] = a[src + 1];
                         ap[dst + 2] = a[src + 2];

@@ -99,7 +99,7 @@ public record DreamerConfig(
      * environment steps), the paper's update ratio (100 updates every 1000 environment steps), a 4x slower actor
      * (2e-5) and a 3.75x faster value model (3e-4). With {@code small}'s 8e-5 / 8e-5 the actor collapses onto a
      * saturated constant action within a few hundred updates on dmc:cartpole-swingup; with this preset it learns
-     * that task from states in 3 of 3 seeds (docs/results.md, "Dreamer", 2026-11-26b).
+     * that task from states in 5 of 5 seeds (docs/results.md, "Dreamer", 2026-11-26b).
      */
     public static Map<String, DreamerConfig> presets() {
         Map<String, DreamerConfig> m = new LinkedHashMap<>();

@@ -88,6 +88,22 @@ class ConfigsTest {
     }
 
     @Test
+    void dreamerSmallSlowActorDiffersFromSmallOnlyInRepeatCadenceAndBehaviourRates() {
+        DreamerConfig small = DreamerConfig.presets().get("small");
+        DreamerConfig slow = DreamerConfig.presets().get("small-slow-actor");
+        assertEquals(4, slow.actionRepeat());
+        assertEquals(1000, slow.trainEvery());
+        assertEquals(100, slow.trainSteps());
+        assertEquals(2e-5, slow.actorLr());
+        assertEquals(3e-4, slow.valueLr());
+        // Everything else is the small preset's: the same config as small with those five keys overridden.
+        assertEquals(Configs.withOverrides(small, List.of("action_repeat=4", "train_every=1000", "train_steps=100", "actor_lr=2e-5", "value_lr=3e-4")), slow);
+        assertEquals(6e-4, slow.modelLr());
+        assertEquals(64, slow.deter());
+        assertFalse(slow.useImages());
+    }
+
+    @Test
     void keysAreSnakeCaseWithDocs() {
         List<String> names = Configs.keys(DreamerConfig.class).stream().map(Configs.Key::name).toList();
         assertTrue(names.containsAll(List.of("deter", "stoch", "hidden", "free_nats", "imag_horizon", "batch_size", "batch_length", "train_every")), names.toString());

@@ -70,8 +70,12 @@ public final class Gemm {
      */
     static final long ROW_SWEEP_MIN_C = 1L << 18;
     static final boolean ROW_SWEEP = Boolean.parseBoolean(System.getProperty("somnium.gemm.rowSweep", "true"));
-    /** Products with fewer flops (2mnk) stay single-threaded. */
-    static final long PARALLEL_FLOPS = 1L << 21;
+    /**
+     * Products with fewer flops (2mnk) stay single-threaded: handing half of a product to a parked pool thread
+     * costs about 100 us on the 2-core VM of docs/performance.md (2-thread 128^3 took 2x the 1-thread time with
+     * the old 2^21 threshold), so the product must be worth a few hundred microseconds first.
+     */
+    static final long PARALLEL_FLOPS = 1L << 24;
     /** Products with at most this many multiply-adds (mnk) skip packing and use plain loops. */
     static final long TINY = 512;
 

@@ -73,9 +73,10 @@ public final class Gemm {
     /**
      * Products with fewer flops (2mnk) stay single-threaded: handing half of a product to a parked pool thread
      * costs about 100 us on the 2-core VM of docs/performance.md (2-thread 128^3 took 2x the 1-thread time with
-     * the old 2^21 threshold), so the product must be worth a few hundred microseconds first.
+     * the old 2^21 threshold), so the product must be worth a few hundred microseconds first. The tensor module's
+     * tests lower it ({@code -Dsomnium.gemm.parallelFlops=2097152}) so that their small cases take the split paths.
      */
-    static final long PARALLEL_FLOPS = 1L << 24;
+    static final long PARALLEL_FLOPS = Math.max(1, Long.getLong("somnium.gemm.parallelFlops", 1L << 24));
     /** Products with at most this many multiply-adds (mnk) skip packing and use plain loops. */
     static final long TINY = 512;
 

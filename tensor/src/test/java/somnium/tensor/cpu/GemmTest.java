@@ -126,18 +126,22 @@ class GemmTest {
     @Test
     void twoThreadsRowAndColumnSplits() {
         Parallel.setThreads(2);
+        // Every case is above Gemm.PARALLEL_FLOPS, so it is really split.
+        int[][] cases = {{400, 110, 200}, {20, 1000, 450}, {1, 10000, 1000}, {10000, 1, 1000}};
+        for (int[] c : cases) assertTrue(2L * c[0] * c[1] * c[2] >= Gemm.PARALLEL_FLOPS, java.util.Arrays.toString(c));
         for (boolean tA : new boolean[] {false, true})
             for (boolean tB : new boolean[] {false, true}) {
-                checkCase(tA, tB, 200, 70, 90, false, 1, 1);   // m >= n: row split
-                checkCase(tA, tB, 20, 230, 240, true, 0, 2);   // short-wide: column split
+                checkCase(tA, tB, 400, 110, 200, false, 1, 1);   // m >= n: row split
+                checkCase(tA, tB, 20, 1000, 450, true, 0, 2);    // short-wide: column split
             }
-        checkCase(false, false, 1, 1000, 1100, false, 0, 0); // one row, split by columns
-        checkCase(false, false, 1100, 1, 1000, true, 0, 0);  // one column, split by rows
+        checkCase(false, false, 1, 10000, 1000, false, 0, 0); // one row, split by columns
+        checkCase(false, false, 10000, 1, 1000, true, 0, 0);  // one column, split by rows
     }
 
     @Test
     void twoThreadsMatchOneThread() {
-        int m = 150, n = 170, k = 190;
+        int m = 200, n = 210, k = 220;
+        assertTrue(2L * m * n * k >= Gemm.PARALLEL_FLOPS, "large enough to be split");
         float[] a = random(m * k), b = random(k * n);
         float[] c1 = new float[m * n], c2 = new float[m * n];
         Parallel.setThreads(1);

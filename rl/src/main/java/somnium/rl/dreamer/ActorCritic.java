@@ -12,8 +12,8 @@ import somnium.rl.world.Rssm;
 import somnium.rl.world.WorldModel;
 import somnium.tensor.DType;
 import somnium.tensor.Device;
-import somnium.tensor.Shape;
 import somnium.tensor.Rng;
+import somnium.tensor.Shape;
 import somnium.tensor.Tensor;
 
 /**

@@ -10,8 +10,8 @@ import somnium.autograd.nn.Mlp;
 import somnium.autograd.nn.Module;
 import somnium.rl.replay.Batch;
 import somnium.tensor.DType;
-import somnium.tensor.Shape;
 import somnium.tensor.Rng;
+import somnium.tensor.Shape;
 import somnium.tensor.Tensor;
 
 /**

@@ -59,12 +59,17 @@ public class DreamerBench {
         Parallel.setThreads(threads);
         Rng init = new Rng(0);
         Dreamer.Agent agent = new Dreamer.Agent(config(), OBS, ACT, init);
-        float[] first = new float[B * T];
-        for (int b = 0; b < B; b++) first[b * T] = 1;
-        Tensor zeros = Tensor.zeros(B, T);
-        batch = new Batch(Tensor.randn(init, B, T, OBS), null, Tensor.rand(init, -1, 1, B, T, ACT), Tensor.randn(init, B, T),
-                Tensor.of(first, B, T), zeros, zeros, Tensor.ones(B, T));
+        batch = randomBatch(init, B, T);
         learner = new Dreamer.Learner(agent, null, config(), new Rng(1));
+    }
+
+    /** A random state batch of b sequences of t steps (obs 3, action 1), each sequence starting an episode. */
+    static Batch randomBatch(Rng init, int b, int t) {
+        float[] first = new float[b * t];
+        for (int i = 0; i < b; i++) first[i * t] = 1;
+        Tensor zeros = Tensor.zeros(b, t);
+        return new Batch(Tensor.randn(init, b, t, OBS), null, Tensor.rand(init, -1, 1, b, t, ACT), Tensor.randn(init, b, t),
+                Tensor.of(first, b, t), zeros, zeros, Tensor.ones(b, t));
     }
 
     @Benchmark

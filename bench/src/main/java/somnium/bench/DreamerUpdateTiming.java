@@ -27,8 +27,6 @@ import somnium.tensor.Tensor;
  * Defaults: 20 repetitions, 3 warm-up updates, batches 16x50 (the references') and 50x50 (the paper's).
  */
 public final class DreamerUpdateTiming {
-    static final int OBS = 3, ACT = 1;
-
     private DreamerUpdateTiming() {}
 
     public static void main(String[] args) {
@@ -41,12 +39,8 @@ public final class DreamerUpdateTiming {
             DreamerConfig cfg = Configs.withOverrides(DreamerConfig.defaults(),
                     List.of("use_images=false", "batch_size=" + b, "batch_length=" + t));
             Rng init = new Rng(0);
-            Dreamer.Agent agent = new Dreamer.Agent(cfg, OBS, ACT, init, device);
-            float[] first = new float[b * t];
-            for (int i = 0; i < b; i++) first[i * t] = 1;
-            Tensor zeros = Tensor.zeros(b, t);
-            Batch batch = new Batch(Tensor.randn(init, b, t, OBS), null, Tensor.rand(init, -1, 1, b, t, ACT), Tensor.randn(init, b, t),
-                    Tensor.of(first, b, t), zeros, zeros, Tensor.ones(b, t));
+            Dreamer.Agent agent = new Dreamer.Agent(cfg, DreamerBench.OBS, DreamerBench.ACT, init, device);
+            Batch batch = DreamerBench.randomBatch(init, b, t);
             Dreamer.Learner learner = new Dreamer.Learner(agent, null, cfg, new Rng(1));
             Tensor probe = agent.behavior.parameters().get(0).value();
             Map<String, Double> last = null;

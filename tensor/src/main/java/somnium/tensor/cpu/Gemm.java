@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the bottom or right edge of C) goes through a small scalar copy.
  *
  * <p>The micro-kernel keeps {@code MR x 2} vector accumulators (6 x 2 = 12 of the 16 AVX2 registers), and
- * per k step loads two vectors of B and broadcasts MR scalars of A. Species live in {@code static final}
+ * per k step loads two vectors of B and broadcasts MR scalars of A. Tiles of at most 4 or 2 rows (the bottom
+ * edge of C when m is not a multiple of 6) go to 4- and 2-row versions of the same kernel. Species live in {@code static final}
  * fields only (see the VectorSpecies javadoc). FMA is used only when HotSpot's {@code UseFMA} flag is on:
  * without hardware FMA, {@code FloatVector.fma} falls back to a BigDecimal path thousands of times slower.
  *
@@ -470,11 +471,110 @@ public final class Gemm {
     }
 
     /**
-     * The 6 x 2L micro-kernel: C[0..mr, 0..nr] (+)= Apanel(6 x kc) · Bpanel(kc x 2L).
-     * Kept flat (no helper calls in the loop) so that C2 keeps every vector in a register.
+     * One micro-tile: C[0..mr, 0..nr] (+)= Apanel(mr x kc) · Bpanel(kc x 2L), by the narrowest kernel that covers
+     * mr rows. The packed A panel is always MR (6) rows high; the 4- and 2-row kernels read its first rows with
+     * the same stride. Without them a product of 16 rows (the RSSM's batch) computed 18 and one of 50 rows
+     * computed 54: [16, 200] x [200, 1000] ran at 77 GFLOP/s against 88 for 18 rows (RssmProductsCpuTime).
      */
     private static void kernel(int kc, float[] ap, int pa, float[] bp, int pb,
                                float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        if (mr > 4) kernel6(kc, ap, pa, bp, pb, c, cOff, ldc, mr, nr, add, tile);
+        else if (mr > 2) kernel4(kc, ap, pa, bp, pb, c, cOff, ldc, mr, nr, add, tile);
+        else kernel2(kc, ap, pa, bp, pb, c, cOff, ldc, mr, nr, add, tile);
+    }
+
+    /** The 4 x 2L micro-kernel for tiles of 3 or 4 rows: the 6-row kernel's loop with rows 4 and 5 left out. */
+    private static void kernel4(int kc, float[] ap, int pa, float[] bp, int pb,
+                                float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        int end = pb + kc * NR;
+        if (FMA) {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia += MR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, ap[ia + 1]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, ap[ia + 2]);
+                c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, ap[ia + 3]);
+                c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            }
+        } else {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia += MR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.mul(b0).add(c00); c01 = x.mul(b1).add(c01);
+                x = FloatVector.broadcast(S, ap[ia + 1]);
+                c10 = x.mul(b0).add(c10); c11 = x.mul(b1).add(c11);
+                x = FloatVector.broadcast(S, ap[ia + 2]);
+                c20 = x.mul(b0).add(c20); c21 = x.mul(b1).add(c21);
+                x = FloatVector.broadcast(S, ap[ia + 3]);
+                c30 = x.mul(b0).add(c30); c31 = x.mul(b1).add(c31);
+            }
+        }
+        if (mr == 4 && nr == NR) {
+            int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+                c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+                c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+                c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+            }
+            c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
+            c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+        } else {
+            c00.intoArray(tile, 0); c01.intoArray(tile, L);
+            c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+            storePartial(tile, c, cOff, ldc, mr, nr, add);
+        }
+    }
+
+    /** The 2 x 2L micro-kernel for tiles of 1 or 2 rows. */
+    private static void kernel2(int kc, float[] ap, int pa, float[] bp, int pb,
+                                float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        int end = pb + kc * NR;
+        if (FMA) {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia += MR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, ap[ia + 1]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            }
+        } else {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia += MR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.mul(b0).add(c00); c01 = x.mul(b1).add(c01);
+                x = FloatVector.broadcast(S, ap[ia + 1]);
+                c10 = x.mul(b0).add(c10); c11 = x.mul(b1).add(c11);
+            }
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        storePartial(tile, c, cOff, ldc, mr, nr, add);
+    }
+
+    /**
+     * The 6 x 2L micro-kernel: C[0..mr, 0..nr] (+)= Apanel(6 x kc) · Bpanel(kc x 2L).
+     * Kept flat (no helper calls in the loop) so that C2 keeps every vector in a register.
+     */
+    private static void kernel6(int kc, float[] ap, int pa, float[] bp, int pb,
+                                float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);

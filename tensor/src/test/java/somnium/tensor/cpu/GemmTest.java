@@ -82,6 +82,19 @@ class GemmTest {
     }
 
     @Test
+    void everyTileHeightAndWidth() {
+        // m = 1..13 reaches the 6-, 4- and 2-row micro-kernels with every row count they cover; n = NR and
+        // 2 NR + 3 give full and partial tile widths; accumulate and overwrite both
+        Parallel.setThreads(1);
+        for (int m = 1; m <= 13; m++)
+            for (int n : new int[] {Gemm.NR, 2 * Gemm.NR + 3})
+                for (boolean acc : new boolean[] {false, true}) {
+                    checkCase(false, false, m, n, 37, acc, 0, 0);
+                    checkCase(true, true, m, n, 300, acc, 1, 2);
+                }
+    }
+
+    @Test
     void largerThanOneBlockAndEdges() {
         // crosses KC (256), MC (120) and partial micro-tiles in both directions
         Parallel.setThreads(1);

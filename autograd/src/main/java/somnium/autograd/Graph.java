@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import somnium.tensor.Tensor;
 
 /**
- * Reverse-mode differentiation over the recorded graph: the whole algorithm in one method.
+ * Reverse-mode differentiation over the recorded graph: the whole algorithm in one method (plus, for
+ * {@code backward(inputs)}, the pruning walk of {@link #prune}).
  *
  * <p>A node may run its backward only once every op that consumed its output has sent it a gradient
  * (otherwise it would pass on a partial sum). So the walk is Kahn's algorithm on the reversed graph:
@@ -87,6 +88,10 @@ final class Graph {
                 }
             }
 
+            // With inputs given, intermediates that lead to none of them are constants for this pass too: their
+            // backward never runs, and their consumers skip the gradients they would have sent them.
+            if (wanted != null && !prune(root, frozen)) return;
+
             // Phase 2: propagate, each node once all its consumers are done.
             root.accumulate(seed);
             ArrayDeque<Var> ready = new ArrayDeque<>();
@@ -117,6 +122,45 @@ final class Graph {
             // a few large GEMMs instead of one small GEMM per use.
             for (Var leaf : deferredLeaves) leaf.flushDeferred();
         }
+    }
+
+    /**
+     * For {@code backward(inputs)}: marks every intermediate of the graph that reaches none of the leaves still
+     * wanting a gradient (the frozen leaves already say no) as a constant for this pass, adding it to
+     * {@code frozen}; returns whether the root itself reaches one. A post-order walk with an explicit stack: an
+     * intermediate leads to a wanted leaf when one of its inputs is such a leaf or leads to one.
+     */
+    private static boolean prune(Var root, ArrayList<Var> frozen) {
+        IdentityHashMap<Node, Boolean> leads = new IdentityHashMap<>();
+        ArrayList<Var> intermediates = new ArrayList<>();
+        ArrayDeque<Var> stack = new ArrayDeque<>();
+        IdentityHashMap<Node, Boolean> expanded = new IdentityHashMap<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Var v = stack.peek();
+            Node n = v.node();
+            if (leads.containsKey(n)) {
+                stack.pop();
+                continue;
+            }
+            if (expanded.put(n, Boolean.TRUE) == null) {
+                for (Var in : n.inputs())
+                    if (in.node() != null && in.requiresGrad() && !leads.containsKey(in.node())) stack.push(in);
+                continue;
+            }
+            stack.pop();
+            boolean any = false;
+            for (Var in : n.inputs())
+                if (in.requiresGrad() && (in.node() == null || leads.get(in.node()))) any = true;
+            leads.put(n, any);
+            intermediates.add(v);
+        }
+        for (Var v : intermediates)
+            if (v != root && !leads.get(v.node())) {
+                v.setRequiresGradDuringPass(false);
+                frozen.add(v);
+            }
+        return leads.get(root.node());
     }
 
     private static IllegalStateException freedError(Node n) {

@@ -229,15 +229,25 @@ public final class Var {
      * Differentiates this scalar with respect to the leaves {@code inputs} only (PyTorch's
      * {@code backward(inputs=...)}): their gradients accumulate as usual, every other parameter the graph reaches
      * is left untouched and its weight gradients are not computed. E.g. Dreamer's actor loss reaches the world model
-     * and the value model, whose gradients from it would be thrown away. Frees the graph.
+     * and the value model, whose gradients from it would be thrown away. The walk is pruned to the paths that end
+     * in {@code inputs}: an op none of whose inputs leads there never runs its backward. If no path leads there,
+     * nothing happens. Frees the graph.
      */
     public void backward(java.util.Collection<Var> inputs) {
-        if (value.numel() != 1)
-            throw new IllegalArgumentException("backward: an implicit gradient needs a one-element Var, this one has shape " + value.shape());
-        Graph.backward(this, value.onesLike(), false, inputs);
+        backward(inputs, false);
     }
 
-    /** Graph's switch for {@link #backward(java.util.Collection)}: a leaf not asked for is a constant during one pass. */
+    /** {@link #backward(java.util.Collection)}, keeping the graph when {@code retainGraph} (for a second pass). */
+    public void backward(java.util.Collection<Var> inputs, boolean retainGraph) {
+        if (value.numel() != 1)
+            throw new IllegalArgumentException("backward: an implicit gradient needs a one-element Var, this one has shape " + value.shape());
+        Graph.backward(this, value.onesLike(), retainGraph, inputs);
+    }
+
+    /**
+     * Graph's switch for {@link #backward(java.util.Collection)}: a leaf not asked for, or an intermediate that leads
+     * to none of the inputs, is a constant during one pass.
+     */
     void setRequiresGradDuringPass(boolean on) {
         requiresGrad = on;
     }

@@ -195,4 +195,39 @@ class VarTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mid.sum().backward(java.util.List.of(mid)));
         assertTrue(e.getMessage().contains("leaves"), e.getMessage());
     }
+    @Test
+    void backwardWithInputsSkipsBranchesThatLeadElsewhere() {
+        // loss = sum(counted(x·W1ᵀ) * (x·W2ᵀ)): asked for W2 only, the branch through W1 leads nowhere wanted, so
+        // its ops never run backward (the counting op stays at 0) and W1 gets no gradient buffer
+        somnium.tensor.Rng rng = new somnium.tensor.Rng(3);
+        Var w1 = Var.param(Tensor.randn(rng, 4, 3)), w2 = Var.param(Tensor.randn(rng, 4, 3));
+        Var x = Var.constant(Tensor.randn(rng, 5, 3));
+        int[] calls = {0};
+        java.util.function.UnaryOperator<Var> counted = v -> Var.op("counted", v.value().copy(), (g, n) -> {
+            calls[0]++;
+            n.grad(0, g);
+        }, v);
+        java.util.function.Supplier<Var> loss = () -> counted.apply(x.linear(w1, null)).mul(x.linear(w2, null)).sum();
+
+        loss.get().backward();
+        assertEquals(1, calls[0]);
+        float[] full = w2.grad().toFloatArray();
+        Var w1Fresh = Var.param(w1.value().copy());
+        calls[0] = 0;
+        w2.zeroGrad();
+        Var l = counted.apply(x.linear(w1Fresh, null)).mul(x.linear(w2, null)).sum();
+        l.backward(java.util.List.of(w2), true);
+        assertEquals(0, calls[0], "the branch that leads only to W1 ran its backward");
+        assertNull(w1Fresh.grad());
+        assertArrayEquals(full, w2.grad().toFloatArray(), 1e-6f);
+        // the graph was retained: a second pass, now for W1, runs the counted op and fills W1 alone
+        l.backward(java.util.List.of(w1Fresh));
+        assertEquals(1, calls[0]);
+        assertArrayEquals(w1.grad().toFloatArray(), w1Fresh.grad().toFloatArray(), 1e-6f);
+        assertArrayEquals(full, w2.grad().toFloatArray(), 1e-6f);
+        // a loss that does not reach the input leaves it untouched
+        Var w3 = Var.param(Tensor.randn(rng, 4, 3));
+        x.linear(w1, null).sum().backward(java.util.List.of(w3));
+        assertNull(w3.grad());
+    }
 }

@@ -28,8 +28,9 @@ import somnium.tensor.Tensor;
  *   actor loss = - mean( w_k * R_k ),    w_k = prod_{j<k} gamma   (stop-gradient weights)
  *   value loss = mean( w_k * (v(sg(feature_k)) - sg(R_k))^2 / 2 )
  * </pre>
- * Only the actor's parameters are stepped with the actor loss (the world model's gradients from it are
- * discarded by {@link Dreamer}); the value regresses on stop-gradient targets.
+ * Only the actor's parameters are stepped with the actor loss, only the value model's with the value loss
+ * ({@link Losses#backward()}: the world model's gradients from either are never computed); the value regresses on
+ * stop-gradient targets. The value model runs once over the H imagined states for both losses.
  */
 public final class ActorCritic extends Module {
     private static final double MEAN_SCALE = 5, INIT_STD = 5, MIN_STD = 1e-4;
@@ -67,8 +68,63 @@ public final class ActorCritic extends Module {
         return value;
     }
 
-    /** Losses of one behavior update and their metrics. */
-    public record Losses(Var actor, Var value, Map<String, Double> metrics) {}
+    /**
+     * The losses of one behavior update, their metrics, and the imagined values and lambda-returns they were built
+     * from. The two losses share one forward pass of the value model over the imagined states (the actor's
+     * bootstrap reads it with gradients to the features, the value loss with stop-gradient targets), so train them
+     * with {@link #backward()}: a plain {@code value().backward()} would also reach the actor and the world model.
+     */
+    public static final class Losses {
+        private final Var actor, value, values, returns;
+        private final Map<String, Double> metrics;
+        private final java.util.List<Var> actorParams, valueParams;
+
+        Losses(Var actor, Var value, Var values, Var returns, Map<String, Double> metrics, java.util.List<Var> actorParams,
+               java.util.List<Var> valueParams) {
+            this.actor = actor;
+            this.value = value;
+            this.values = values;
+            this.returns = returns;
+            this.metrics = metrics;
+            this.actorParams = actorParams;
+            this.valueParams = valueParams;
+        }
+
+        /** The actor loss, a scalar. */
+        public Var actor() {
+            return actor;
+        }
+
+        /** The value loss, a scalar (differentiate it with {@link #backward()}). */
+        public Var value() {
+            return value;
+        }
+
+        /** v on every imagined state, [H, N] (step k is the state after k + 1 imagined steps). */
+        public Var values() {
+            return values;
+        }
+
+        /** The lambda-returns R_0 .. R_{H-2}, [H-1, N]. */
+        public Var returns() {
+            return returns;
+        }
+
+        public Map<String, Double> metrics() {
+            return metrics;
+        }
+
+        /**
+         * Accumulates the actor loss's gradient into the actor's parameters and the value loss's into the value
+         * model's, nothing else: two restricted passes ({@link Var#backward(java.util.Collection)}), the first
+         * keeping the shared value forward for the second. The actor's gradient flows through the value model,
+         * the reward head and the dynamics; the value's stops at the imagined features.
+         */
+        public void backward() {
+            actor.backward(actorParams, true);
+            value.backward(valueParams);
+        }
+    }
 
     /**
      * Imagines {@code horizon} steps from {@code starts} (detached here) and returns the actor and value
@@ -106,10 +162,11 @@ public final class ActorCritic extends Module {
         }
         Var feat = Var.stack(0, feats);                       // [H, N, F]
         int n = starts.batch();
-        // Returns for k = 0..H-2 from rewards r_k and next values v_{k+1}, bootstrapped at v_{H-1}: the heads run on
-        // those steps only (r_{H-1} and v_0 would not be read).
+        // Returns for k = 0..H-2 from rewards r_k and next values v_{k+1}, bootstrapped at v_{H-1}; the value loss
+        // regresses v_0 .. v_{H-2} on them, so one forward of the value model over all H states serves both.
         Var r = model.reward(feat.narrow(0, 0, horizon - 1));      // [H-1, N]
-        Var vNext = value(feat.narrow(0, 1, horizon - 1));         // [H-1, N]
+        Var v = value(feat);                                       // [H, N], one forward for both losses
+        Var vNext = v.narrow(0, 1, horizon - 1);                   // [H-1, N]
         Device dev = feat.value().device();
         Var disc = Var.constant(Tensor.full(gamma, DType.F32, Shape.of(horizon - 1, n), dev));
         Var returns = LambdaReturn.compute(r, vNext, disc, lambda);  // [H-1, N]
@@ -120,7 +177,7 @@ public final class ActorCritic extends Module {
         Var objective = returns;
         if (entropyScale > 0) objective = returns.add(Var.stack(0, entropies).narrow(0, 0, horizon - 1).mul(entropyScale));
         Var actorLoss = objective.mul(weights).mean().neg();
-        Var valuePred = value(feat.narrow(0, 0, horizon - 1).detach());
+        Var valuePred = v.narrow(0, 0, horizon - 1);               // gradients stop at the features in Losses.backward
         Var valueLoss = valuePred.sub(returns.detach()).square().mul(0.5).mul(weights).mean();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("actor_loss", actorLoss.item());
@@ -131,6 +188,6 @@ public final class ActorCritic extends Module {
         if (entropyScale > 0) m.put("actor_entropy", Var.stack(0, entropies).value().mean().item());
         m.put("actor_std", stdSum / horizon);          // pre-tanh std: collapse towards 0 means a deterministic actor
         m.put("imag_action_abs", absActionSum / horizon); // near 1: saturated (bang-bang) actions
-        return new Losses(actorLoss, valueLoss, m);
+        return new Losses(actorLoss, valueLoss, v, returns, m, actor.parameters(), value.parameters());
     }
 }

@@ -196,14 +196,13 @@ public final class Dreamer implements Algorithm<DreamerConfig> {
 
                 // Each loss trains only its own parameters. The actor loss also reaches the world model (through
                 // the imagined dynamics and the reward head) and the value model (through the bootstrap values);
-                // it is differentiated with respect to the actor's parameters only, so those weight gradients are
-                // never computed (the gradient still flows through the dynamics, the reward head and the value model).
+                // Losses.backward differentiates it with respect to the actor's parameters only, and the value loss
+                // with respect to the value model's, so no other weight gradient is computed.
                 agent.actorOpt.zeroGrad();
-                ac.actor().backward(agent.actorOpt.parameters());
                 agent.modelOpt.zeroGrad();
                 agent.valueOpt.zeroGrad();
+                ac.backward();
                 wm.total().backward();
-                ac.value().backward();
                 Map<String, Double> m = new LinkedHashMap<>(wm.metrics());
                 m.putAll(ac.metrics());
                 m.put("model_grad_norm", GradClip.clipGradNorm(agent.modelOpt.parameters(), cfg.gradClip()));

@@ -67,7 +67,7 @@ class DreamerLearnerTest {
             WorldModel.Loss l = r.model.loss(batch, rr);
             ActorCritic.Losses ls = r.behavior.losses(r.model, Dreamer.Learner.flatten(l.rollout().posteriors()), cfg.imagHorizon(), cfg.discount(), cfg.returnLambda(), rr);
             var opt = r == refActor ? r.actorOpt : r.valueOpt;
-            (r == refActor ? ls.actor() : ls.value()).backward();
+            (r == refActor ? ls.actor() : ls.value()).backward(opt.parameters());
             GradClip.clipGradNorm(opt.parameters(), cfg.gradClip());
             opt.step();
         }
@@ -88,9 +88,31 @@ class DreamerLearnerTest {
         WorldModel.Loss wm = agent.model.loss(batch(3, 5, 2, 1, 8), rng);
         ActorCritic.Losses ac = agent.behavior.losses(agent.model, Dreamer.Learner.flatten(wm.rollout().posteriors()),
                 cfg.imagHorizon(), cfg.discount(), cfg.returnLambda(), rng);
-        ac.value().backward();
-        for (Var p : agent.model.parameters()) assertNull(p.grad(), "value loss must not reach the world model");
-        for (Var p : agent.behavior.actorModule().parameters()) assertNull(p.grad(), "value loss must not reach the actor");
-        assertTrue(agent.behavior.valueModule().parameters().get(0).grad().abs().sum().item() > 0);
+        ac.backward();
+        for (Var p : agent.model.parameters()) assertNull(p.grad(), "behavior losses must not reach the world model");
+        assertTrue(agent.behavior.actorModule().parameters().get(0).grad().abs().sum().item() > 0);
+        // The value head's output bias, in closed form with the targets held fixed:
+        //   d/db mean_k,n( w_k (v_k,n - R_k,n)^2 / 2 ) = sum_k,n w_k (v_k,n - R_k,n) / ((H-1) N).
+        // Had the targets not been stopped, R (bootstrapped with v) would add its own derivative.
+        int h = cfg.imagHorizon();
+        float[] v = ac.values().value().toFloatArray(), r = ac.returns().value().toFloatArray();
+        int n = r.length / (h - 1);
+        double want = 0;
+        for (int k = 0; k < h - 1; k++)
+            for (int i = 0; i < n; i++) want += Math.pow(cfg.discount(), k) * (v[k * n + i] - r[k * n + i]);
+        want /= (h - 1) * n;
+        Map<String, Var> vp = agent.behavior.valueModule().namedParameters();
+        String biasKey = vp.keySet().stream().filter(k -> k.endsWith("bias")).reduce((a, b) -> b).orElseThrow();
+        assertEquals(want, vp.get(biasKey).grad().item(), 1e-6 + 1e-4 * Math.abs(want), "value output bias " + biasKey);
+        // The actor's gradient is the actor loss's alone: the value pass did not add to it.
+        Dreamer.Agent twin = new Dreamer.Agent(cfg, 2, 1, new Rng(3));
+        Rng rng2 = new Rng(4);
+        WorldModel.Loss wm2 = twin.model.loss(batch(3, 5, 2, 1, 8), rng2);
+        twin.behavior.losses(twin.model, Dreamer.Learner.flatten(wm2.rollout().posteriors()), cfg.imagHorizon(), cfg.discount(),
+                cfg.returnLambda(), rng2).actor().backward(twin.actorOpt.parameters());
+        var mine = agent.behavior.actorModule().parameters();
+        var theirs = twin.behavior.actorModule().parameters();
+        for (int i = 0; i < mine.size(); i++)
+            assertArrayEquals(theirs.get(i).grad().toFloatArray(), mine.get(i).grad().toFloatArray(), 0f, "actor parameter " + i);
     }
 }

@@ -72,12 +72,12 @@ public final class Gemm {
     static final long ROW_SWEEP_MIN_C = 1L << 18;
     static final boolean ROW_SWEEP = Boolean.parseBoolean(System.getProperty("somnium.gemm.rowSweep", "true"));
     /**
-     * Products with fewer flops (2mnk) stay single-threaded: handing half of a product to a parked pool thread
-     * costs about 100 us on the 2-core VM of docs/performance.md (2-thread 128^3 took 2x the 1-thread time with
-     * the old 2^21 threshold), so the product must be worth a few hundred microseconds first. The tensor module's
-     * tests lower it ({@code -Dsomnium.gemm.parallelFlops=2097152}) so that their small cases take the split paths.
+     * Products with fewer flops (2mnk, 2^21: about 25 us on one core) stay single-threaded; tunable with
+     * {@code -Dsomnium.gemm.parallelFlops}. It was 2^24 while the pool was a ForkJoinPool: waking its parked
+     * thread cost about 100 us on the 2-core VM of docs/performance.md and made a 2-thread 128^3 take twice its
+     * 1-thread time. {@link Parallel}'s workers now poll for work between jobs, and 128^3 gains from the split.
      */
-    static final long PARALLEL_FLOPS = Math.max(1, Long.getLong("somnium.gemm.parallelFlops", 1L << 24));
+    static final long PARALLEL_FLOPS = Math.max(1, Long.getLong("somnium.gemm.parallelFlops", 1L << 21));
     /** Products with at most this many multiply-adds (mnk) skip packing and use plain loops. */
     static final long TINY = 512;
 

@@ -16,18 +16,20 @@ import java.util.Arrays;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar somnium.bench.AbCpuTime before.jar after.jar rssm [reps]
  * </pre>
- * Workloads: gru, rssm, nograd, cem, dreamer. Prints one JSON line per jar (median and min ms, ratio to A).
+ * Workloads: gru, rssm, nograd, cem, dreamer, and {@code sgemm:SHAPE} (a {@link SgemmBench} shape such as
+ * {@code sgemm:rl_50x230x600}). Prints one JSON line per jar (median and min ms, ratio to A).
  */
 public final class AbCpuTime {
     public static void main(String[] args) throws Exception {
         if (args.length < 3) throw new IllegalArgumentException("usage: AbCpuTime jarA jarB workload [reps]");
         String w = args[2];
-        int reps = args.length > 3 ? Integer.parseInt(args[3]) : switch (w) {
+        boolean sgemm = w.startsWith("sgemm:");
+        int reps = args.length > 3 ? Integer.parseInt(args[3]) : sgemm ? 2000 : switch (w) {
             case "cem" -> 7;
             case "dreamer" -> 10;
             default -> 30;
         };
-        int warm = switch (w) {
+        int warm = sgemm ? 2000 : switch (w) {
             case "cem" -> 4;
             case "dreamer" -> 8;
             default -> 30;
@@ -51,13 +53,28 @@ public final class AbCpuTime {
             med[s] = cpu[s][reps / 2];
         }
         for (int s = 0; s < 2; s++)
-            System.out.printf("{\"workload\": \"%s\", \"jar\": \"%s\", \"reps\": %d, \"cpu_median_ms\": %.1f, \"cpu_min_ms\": %.1f, \"median_vs_A\": %.3f, \"min_vs_A\": %.3f}%n",
+            System.out.printf("{\"workload\": \"%s\", \"jar\": \"%s\", \"reps\": %d, \"cpu_median_ms\": %.4g, \"cpu_min_ms\": %.4g, \"median_vs_A\": %.3f, \"min_vs_A\": %.3f}%n",
                     w, args[s], reps, med[s], cpu[s][0], med[s] / med[0], cpu[s][0] / cpu[0][0]);
     }
 
     /** The workload's operation from the bench classes of {@code jar}, set up for one thread. */
     private static Runnable load(URL jar, String w) throws Exception {
         ClassLoader cl = new URLClassLoader(new URL[] {jar}, ClassLoader.getPlatformClassLoader());
+        if (w.startsWith("sgemm:")) {
+            Class<?> c = Class.forName("somnium.bench.SgemmBench", true, cl);
+            Object b = c.getConstructor().newInstance();
+            c.getField("shape").set(b, w.substring("sgemm:".length()));
+            c.getField("threads").setInt(b, 1);
+            c.getMethod("setUp").invoke(b);
+            Method m = c.getMethod("sgemm");
+            return () -> {
+                try {
+                    m.invoke(b);
+                } catch (ReflectiveOperationException e) {
+                    throw new RuntimeException(e);
+                }
+            };
+        }
         String cls = switch (w) {
             case "rssm", "nograd" -> "somnium.bench.RssmBench";
             case "cem" -> "somnium.bench.CemBench";

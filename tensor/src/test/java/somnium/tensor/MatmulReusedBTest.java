@@ -66,6 +66,27 @@ class MatmulReusedBTest {
     }
 
     @Test
+    void gemmPackedBMatchesSgemmForEveryTileHeight() {
+        // m = 1..13 reaches the 6-, 4- and 2-row kernels on both A layouts (rows copied whole when A is not
+        // transposed, interleaved when it is); k = 300 crosses KC, n = 35 ends in a partial tile
+        Random r = new Random(6);
+        for (int m = 1; m <= 13; m++)
+            for (int k : new int[] {37, 300})
+                for (int n : new int[] {16, 35})
+                    for (boolean tA : new boolean[] {false, true}) {
+                        float[] a = new float[m * k], b = new float[n * k], c0 = new float[m * n];
+                        for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+                        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+                        for (int i = 0; i < c0.length; i++) c0[i] = (float) r.nextGaussian();
+                        float[] c1 = c0.clone();
+                        int lda = tA ? m : k;
+                        Gemm.sgemm(tA, true, m, n, k, a, 0, lda, b, 0, k, c0, 0, n, m % 2 == 0);
+                        Gemm.sgemmPackedB(tA, m, a, 0, lda, Gemm.packB(true, k, n, b, 0, k), c1, 0, n, m % 2 == 0);
+                        assertArrayEquals(c0, c1, "m=" + m + " k=" + k + " n=" + n + " tA=" + tA);
+                    }
+    }
+
+    @Test
     void fusedEluBackwardMatchesItsCompositeTwinBitForBit() {
         Random r = new Random(5);
         for (double alpha : new double[] {1.0, 0.5}) {

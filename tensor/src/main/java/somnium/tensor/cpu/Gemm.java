@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   for pc over k in steps of KC
  *     pack B[pc.., jc..] into NR-wide column panels (zero padded)
  *     for ic over m in steps of MC        A block  (MC x KC)  packed, lives in L2
- *       pack A[ic.., pc..] into MR-high row panels (zero padded)
+ *       pack A[ic.., pc..] into MR-row panels: each row copied whole (stride KC), or, when A is
+ *       stored transposed, the MR rows interleaved along k (zero padded)
  *       for jr over the NC columns in steps of NR
  *         for ir over the MC rows in steps of MR
  *           micro-kernel: an MR x NR tile of C in MR*2 vector registers, FMA over kc
@@ -22,8 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Products with a large C (over 1 MiB) and k > KC loop in another order, {@link #rowSweep}, that reads C
  * row by row instead of tile column by tile column (the C loads of a Goto sweep miss every cache there).
  *
- * <p>Packing makes the four transpose combinations (NN, NT, TN, TT) look the same to the micro-kernel, and the
- * zero padding means the micro-kernel always computes a whole tile; only the store of a partial tile (at
+ * <p>Packing makes the four transpose combinations (NN, NT, TN, TT) look the same to the micro-kernels (one family
+ * per A layout: {@link #kernel} and {@link #kernelRows}), and the padding means a micro-kernel always computes a
+ * whole tile; only the store of a partial tile (at
  * the bottom or right edge of C) goes through a small scalar copy.
  *
  * <p>The micro-kernel keeps {@code MR x 2} vector accumulators (6 x 2 = 12 of the 16 AVX2 registers), and
@@ -220,15 +222,14 @@ public final class Gemm {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     int mcPad = (mc + MR - 1) / MR * MR;
-                    float[] ap = s.a(mcPad * kc);
-                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                    int ps = panelStride(tA, kc);
+                    float[] ap = s.a(mcPad * ps);
+                    packBlock(tA, a, aOff, lda, ic, mc, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int cCol = cOff + jc + jr;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
-                        }
+                        for (int ir = 0; ir < mc; ir += MR)
+                            micro(tA, kc, ap, ir * ps, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, Math.min(MR, mc - ir), nr, add, tile);
                     }
                 }
             }
@@ -261,8 +262,9 @@ public final class Gemm {
             int nb = Math.max(NR, NB_FLOATS / kc / NR * NR);
             for (int ic = 0; ic < m; ic += MB) {
                 int mb = Math.min(MB, m - ic);
-                float[] ap = s.a((mb + MR - 1) / MR * MR * kc);
-                packA(tA, a, aOff, lda, ic, mb, pc, kc, ap, 0);
+                int ps = panelStride(tA, kc);
+                float[] ap = s.a((mb + MR - 1) / MR * MR * ps);
+                packBlock(tA, a, aOff, lda, ic, mb, pc, kc, ap);
                 for (int jc = 0; jc < n; jc += nb) {
                     int nc = Math.min(nb, n - jc);
                     float[] bp = s.b((nc + NR - 1) / NR * NR * kc);
@@ -270,7 +272,7 @@ public final class Gemm {
                     for (int ir = 0; ir < mb; ir += MR) {
                         int mr = Math.min(MR, mb - ir), cRow = cOff + (ic + ir) * ldc + jc;
                         for (int jr = 0; jr < nc; jr += NR)
-                            kernel(kc, ap, ir * kc, bp, jr * kc, c, cRow + jr, ldc, mr, Math.min(NR, nc - jr), add, tile);
+                            micro(tA, kc, ap, ir * ps, bp, jr * kc, c, cRow + jr, ldc, mr, Math.min(NR, nc - jr), add, tile);
                     }
                 }
             }
@@ -471,6 +473,40 @@ public final class Gemm {
     }
 
     /**
+     * Floats per row of a packed A panel: KC when A's rows are copied whole ({@link #packARows}, A not
+     * transposed), kc when they are interleaved ({@link #packA}, A stored transposed). Panel q of a block starts at
+     * {@code q * MR * panelStride}, i.e. at {@code ir * panelStride} for its first row ir.
+     */
+    private static int panelStride(boolean tA, int kc) {
+        return tA ? kc : KC;
+    }
+
+    /** Packs op(A)[ic..ic+mc, pc..pc+kc] into ap in the layout {@link #micro} reads for this tA. */
+    private static void packBlock(boolean tA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        if (tA) packA(true, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+        else packARows(a, aOff, lda, ic, mc, pc, kc, ap, 0);
+    }
+
+    /** One micro-tile on A packed by {@link #packBlock}: {@link #kernelRows} for rows copied whole, else {@link #kernel}. */
+    private static void micro(boolean tA, int kc, float[] ap, int pa, float[] bp, int pb,
+                              float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        if (tA) kernel(kc, ap, pa, bp, pb, c, cOff, ldc, mr, nr, add, tile);
+        else kernelRows(kc, ap, pa, bp, pb, c, cOff, ldc, mr, nr, add, tile);
+    }
+
+    /**
+     * Packs op(A)[ic..ic+mc, pc..pc+kc] for {@link #kernelRows}, A stored m x k (not transposed): row i of the block
+     * at {@code apOff + i * KC}, its kc floats copied as they are (one arraycopy per row), so panel q (rows 6q..)
+     * starts at {@code apOff + q * MR * KC}. Rows past mc in the last panel are not written: the kernels compute
+     * them from whatever is there, and their results are never stored. The {@link #packA} layout (6 rows
+     * interleaved along k) costs one scalar load and store per element, which for a product with few columns
+     * (n = 64: Dreamer's small networks) took a quarter of the product's time; this one is a plain copy.
+     */
+    private static void packARows(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
+        for (int i = 0; i < mc; i++) System.arraycopy(a, aOff + (ic + i) * lda + pc, ap, apOff + i * KC, kc);
+    }
+
+    /**
      * One micro-tile: C[0..mr, 0..nr] (+)= Apanel(mr x kc) · Bpanel(kc x 2L), by the narrowest kernel that covers
      * mr rows. The packed A panel is always MR (6) rows high; the 4- and 2-row kernels read its first rows with
      * the same stride. Without them a product of 16 rows (the RSSM's batch) computed 18 and one of 50 rows
@@ -648,6 +684,176 @@ public final class Gemm {
             c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
             storePartial(tile, c, cOff, ldc, mr, nr, add);
         }
+    }
+
+    /**
+     * The micro-kernels for A packed by {@link #packARows} (row i of a panel at {@code i * KC}, i.e. the rows of A
+     * as they are, each padded to KC): the same loops as {@link #kernel6}, {@link #kernel4} and {@link #kernel2}
+     * with the A index stepping by one along k. The constant row stride keeps C2's one range check per k step.
+     */
+    private static void kernelRows(int kc, float[] ap, int pa, float[] bp, int pb,
+                                   float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        if (mr > 4) kernelRows6(kc, ap, pa, bp, pb, c, cOff, ldc, mr, nr, add, tile);
+        else if (mr > 2) kernelRows4(kc, ap, pa, bp, pb, c, cOff, ldc, mr, nr, add, tile);
+        else kernelRows2(kc, ap, pa, bp, pb, c, cOff, ldc, mr, nr, add, tile);
+    }
+
+    /** {@link #kernel6} on A packed by rows. */
+    private static void kernelRows6(int kc, float[] ap, int pa, float[] bp, int pb,
+                                    float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        int end = pb + kc * NR;
+        if (FMA) {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia++) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, ap[ia + KC]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, ap[ia + 2 * KC]);
+                c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, ap[ia + 3 * KC]);
+                c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, ap[ia + 4 * KC]);
+                c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, ap[ia + 5 * KC]);
+                c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            }
+        } else {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia++) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.mul(b0).add(c00); c01 = x.mul(b1).add(c01);
+                x = FloatVector.broadcast(S, ap[ia + KC]);
+                c10 = x.mul(b0).add(c10); c11 = x.mul(b1).add(c11);
+                x = FloatVector.broadcast(S, ap[ia + 2 * KC]);
+                c20 = x.mul(b0).add(c20); c21 = x.mul(b1).add(c21);
+                x = FloatVector.broadcast(S, ap[ia + 3 * KC]);
+                c30 = x.mul(b0).add(c30); c31 = x.mul(b1).add(c31);
+                x = FloatVector.broadcast(S, ap[ia + 4 * KC]);
+                c40 = x.mul(b0).add(c40); c41 = x.mul(b1).add(c41);
+                x = FloatVector.broadcast(S, ap[ia + 5 * KC]);
+                c50 = x.mul(b0).add(c50); c51 = x.mul(b1).add(c51);
+            }
+        }
+        if (mr == MR && nr == NR) {
+            int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+                c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+                c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+                c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+                c40 = c40.add(FloatVector.fromArray(S, c, r4)); c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+                c50 = c50.add(FloatVector.fromArray(S, c, r5)); c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+            }
+            c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
+            c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+            c40.intoArray(c, r4); c41.intoArray(c, r4 + L);
+            c50.intoArray(c, r5); c51.intoArray(c, r5 + L);
+        } else {
+            c00.intoArray(tile, 0); c01.intoArray(tile, L);
+            c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+            c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+            c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+            storePartial(tile, c, cOff, ldc, mr, nr, add);
+        }
+    }
+
+    /** {@link #kernel4} on A packed by rows. */
+    private static void kernelRows4(int kc, float[] ap, int pa, float[] bp, int pb,
+                                    float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        int end = pb + kc * NR;
+        if (FMA) {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia++) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, ap[ia + KC]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, ap[ia + 2 * KC]);
+                c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, ap[ia + 3 * KC]);
+                c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            }
+        } else {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia++) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.mul(b0).add(c00); c01 = x.mul(b1).add(c01);
+                x = FloatVector.broadcast(S, ap[ia + KC]);
+                c10 = x.mul(b0).add(c10); c11 = x.mul(b1).add(c11);
+                x = FloatVector.broadcast(S, ap[ia + 2 * KC]);
+                c20 = x.mul(b0).add(c20); c21 = x.mul(b1).add(c21);
+                x = FloatVector.broadcast(S, ap[ia + 3 * KC]);
+                c30 = x.mul(b0).add(c30); c31 = x.mul(b1).add(c31);
+            }
+        }
+        if (mr == 4 && nr == NR) {
+            int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(S, c, r0)); c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+                c10 = c10.add(FloatVector.fromArray(S, c, r1)); c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+                c20 = c20.add(FloatVector.fromArray(S, c, r2)); c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+                c30 = c30.add(FloatVector.fromArray(S, c, r3)); c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+            }
+            c00.intoArray(c, r0); c01.intoArray(c, r0 + L);
+            c10.intoArray(c, r1); c11.intoArray(c, r1 + L);
+            c20.intoArray(c, r2); c21.intoArray(c, r2 + L);
+            c30.intoArray(c, r3); c31.intoArray(c, r3 + L);
+        } else {
+            c00.intoArray(tile, 0); c01.intoArray(tile, L);
+            c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+            c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+            c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+            storePartial(tile, c, cOff, ldc, mr, nr, add);
+        }
+    }
+
+    /** {@link #kernel2} on A packed by rows. */
+    private static void kernelRows2(int kc, float[] ap, int pa, float[] bp, int pb,
+                                    float[] c, int cOff, int ldc, int mr, int nr, boolean add, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        int end = pb + kc * NR;
+        if (FMA) {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia++) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, ap[ia + KC]);
+                c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            }
+        } else {
+            for (int ib = pb, ia = pa; ib < end; ib += NR, ia++) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, ib);
+                FloatVector b1 = FloatVector.fromArray(S, bp, ib + L);
+                FloatVector x = FloatVector.broadcast(S, ap[ia]);
+                c00 = x.mul(b0).add(c00); c01 = x.mul(b1).add(c01);
+                x = FloatVector.broadcast(S, ap[ia + KC]);
+                c10 = x.mul(b0).add(c10); c11 = x.mul(b1).add(c11);
+            }
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        storePartial(tile, c, cOff, ldc, mr, nr, add);
     }
 
     /**
@@ -846,15 +1052,14 @@ public final class Gemm {
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     int mcPad = (mc + MR - 1) / MR * MR;
-                    float[] ap = s.a(mcPad * kc);
-                    packA(tA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                    int ps = panelStride(tA, kc);
+                    float[] ap = s.a(mcPad * ps);
+                    packBlock(tA, a, aOff, lda, ic, mc, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int cCol = cOff + jc + jr;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            kernel(kc, ap, ir * kc, bp, at + jr * kc, c, cCol + (ic + ir) * ldc, ldc, mr, nr, add, tile);
-                        }
+                        for (int ir = 0; ir < mc; ir += MR)
+                            micro(tA, kc, ap, ir * ps, bp, at + jr * kc, c, cCol + (ic + ir) * ldc, ldc, Math.min(MR, mc - ir), nr, add, tile);
                     }
                 }
                 at += ncPad * kc;

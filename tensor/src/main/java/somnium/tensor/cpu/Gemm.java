@@ -497,13 +497,15 @@ public final class Gemm {
     /**
      * Packs op(A)[ic..ic+mc, pc..pc+kc] for {@link #kernelRows}, A stored m x k (not transposed): row i of the block
      * at {@code apOff + i * KC}, its kc floats copied as they are (one arraycopy per row), so panel q (rows 6q..)
-     * starts at {@code apOff + q * MR * KC}. Rows past mc in the last panel are not written: the kernels compute
-     * them from whatever is there, and their results are never stored. The {@link #packA} layout (6 rows
+     * starts at {@code apOff + q * MR * KC}. Rows past mc in the last panel are zeroed, as {@link #packA} pads
+     * (their results are never stored, but stale values could be subnormal and slow the FMAs). The {@link #packA} layout (6 rows
      * interleaved along k) costs one scalar load and store per element, which for a product with few columns
      * (n = 64: Dreamer's small networks) took a quarter of the product's time; this one is a plain copy.
      */
     private static void packARows(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         for (int i = 0; i < mc; i++) System.arraycopy(a, aOff + (ic + i) * lda + pc, ap, apOff + i * KC, kc);
+        for (int i = mc, pad = (mc + MR - 1) / MR * MR; i < pad; i++)
+            java.util.Arrays.fill(ap, apOff + i * KC, apOff + i * KC + kc, 0f);
     }
 
     /**

@@ -143,6 +143,17 @@ public final class Parallel {
             } catch (Throwable e) {
                 err = e;
             }
+            // A chunk whose worker has not picked it up yet (it was parked, or the OS has not scheduled it) is
+            // taken back and run here: waiting for a wake-up would cost more than the chunk.
+            for (int c = 1; c <= count; c++) {
+                if (!workers[c - 1].reclaim()) continue;
+                try {
+                    body.run(c * per, Math.min(n, (c + 1) * per));
+                } catch (Throwable e) {
+                    if (err == null) err = e;
+                }
+                remaining.decrementAndGet();
+            }
             awaitWorkers();
             for (int c = 1; c <= count; c++) {
                 Throwable e = workers[c - 1].takeError();
@@ -182,10 +193,16 @@ public final class Parallel {
         }
     }
 
-    /** A worker: polls its one-job mailbox, runs the job, reports to the pool; parks after {@link #SPIN_NANOS} idle. */
+    /**
+     * A worker: polls its one-job mailbox, claims and runs the job, reports to the pool; parks after
+     * {@link #SPIN_NANOS} idle. The caller may take a posted job back before the worker claims it ({@link #reclaim}).
+     */
     private static final class Worker extends Thread {
+        private static final int IDLE = 0, POSTED = 1, RUNNING = 2;
         private final Pool pool;
-        private volatile RangeBody job;      // written last by post(): publishes start and end
+        /** IDLE, POSTED (set last by post(): publishes job, start and end) or RUNNING (claimed by the worker). */
+        private final AtomicInteger state = new AtomicInteger(IDLE);
+        private RangeBody job;
         private int start, end;
         private volatile Throwable error;
         private volatile boolean parked, stopped;
@@ -197,10 +214,16 @@ public final class Parallel {
         }
 
         void post(RangeBody body, int s, int e) {
+            job = body;
             start = s;
             end = e;
-            job = body;
+            state.set(POSTED);
             if (parked) LockSupport.unpark(this);
+        }
+
+        /** Takes a posted job back if the worker has not claimed it yet; then the caller runs it. */
+        boolean reclaim() {
+            return state.compareAndSet(POSTED, IDLE);
         }
 
         Throwable takeError() {
@@ -218,25 +241,26 @@ public final class Parallel {
         public void run() {
             long idleSince = System.nanoTime();
             while (true) {
-                RangeBody body = job;
-                if (body == null) {
+                if (state.get() != POSTED || !state.compareAndSet(POSTED, RUNNING)) {
                     if (stopped) return;
                     if (System.nanoTime() - idleSince < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
                         // Dekker-style with post(): either post sees parked and unparks, or this sees the job.
                         parked = true;
-                        if (job == null && !stopped) LockSupport.park(this);
+                        if (state.get() != POSTED && !stopped) LockSupport.park(this);
                         parked = false;
                     }
                     continue;
                 }
+                RangeBody body = job;
+                job = null;
                 try {
                     body.run(start, end);
                 } catch (Throwable e) {
                     error = e;
                 }
-                job = null;
+                state.set(IDLE);
                 pool.finished();
                 idleSince = System.nanoTime();
             }

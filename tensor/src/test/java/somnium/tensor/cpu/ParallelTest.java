@@ -56,9 +56,32 @@ class ParallelTest {
         Parallel.setThreads(2);
         for (int round = 0; round < 3; round++) {
             ConcurrentHashMap<String, Boolean> names = new ConcurrentHashMap<>();
-            Parallel.forRange(2, BIG, 1, (s, e) -> names.put(Thread.currentThread().getName(), true));
+            // the caller's chunk takes long enough for the parked worker to wake and claim its own
+            Parallel.forRange(2, BIG, 1, (s, e) -> {
+                names.put(Thread.currentThread().getName(), true);
+                if (s == 0) sleep(50);
+            });
             assertEquals(2, names.size(), "round " + round + ": " + names.keySet());
             Thread.sleep(5 + Parallel.SPIN_NANOS / 1_000_000); // past the spin time: the worker parks
+        }
+    }
+
+    @Test
+    void aChunkNotPickedUpIsRunByTheCaller() throws InterruptedException {
+        // the worker is parked (slept past its spin time) and the caller's chunk is instant: the caller usually takes
+        // the worker's chunk back; either way every index runs exactly once
+        Parallel.setThreads(2);
+        for (int round = 0; round < 20; round++) {
+            Thread.sleep(1 + Parallel.SPIN_NANOS / 1_000_000);
+            coversOnce(64, 1);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

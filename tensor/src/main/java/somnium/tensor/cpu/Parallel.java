@@ -18,7 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * 128^3 product take twice its 1-thread time. So each worker here, after a job, keeps polling its mailbox for
  * {@link #SPIN_NANOS} (200 us by default, {@code -Dsomnium.spinMicros}) before it parks, like OpenMP's and
  * OpenBLAS's waiting threads: back-to-back jobs then start within a microsecond, and an idle program still
- * parks its workers. The caller waits for its helpers the same way (poll, then park).
+ * parks its workers. After its own chunk the caller takes back every chunk whose worker has not claimed it yet
+ * (that worker was parked or not scheduled) and runs it itself, then waits for the rest the same way (poll, then
+ * park).
  *
  * <p>One caller at a time owns the workers; a second thread that calls {@link #forRange} meanwhile (or a
  * worker calling it from inside a job) runs its whole range itself, so nested and concurrent calls cannot

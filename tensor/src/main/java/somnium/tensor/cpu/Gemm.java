@@ -210,7 +210,6 @@ public final class Gemm {
             rowSweep(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc, s);
             return;
         }
-        float[] tile = s.tile;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int ncPad = (nc + NR - 1) / NR * NR;
@@ -219,19 +218,27 @@ public final class Gemm {
                 float[] bp = s.b(ncPad * kc);
                 packB(tB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 boolean add = acc || pc > 0;
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    int mcPad = (mc + MR - 1) / MR * MR;
-                    int ps = panelStride(tA, kc);
-                    float[] ap = s.a(mcPad * ps);
-                    packBlock(tA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int cCol = cOff + jc + jr;
-                        for (int ir = 0; ir < mc; ir += MR)
-                            micro(tA, kc, ap, ir * ps, bp, jr * kc, c, cCol + (ic + ir) * ldc, ldc, Math.min(MR, mc - ir), nr, add, tile);
-                    }
-                }
+                sweepA(tA, m, nc, kc, pc, a, aOff, lda, bp, 0, c, cOff + jc, ldc, add, s);
+            }
+        }
+    }
+
+    /**
+     * The ic loop of the Goto order for one packed B block (nc columns, depth kc from pc, panels from
+     * {@code bp[bpOff]}): packs each MC-row block of op(A) and sweeps the micro-kernel over it, panel by panel.
+     * C's block starts at {@code cOff} (column jc already added).
+     */
+    private static void sweepA(boolean tA, int m, int nc, int kc, int pc, float[] a, int aOff, int lda, float[] bp,
+                               int bpOff, float[] c, int cOff, int ldc, boolean add, Scratch s) {
+        for (int ic = 0; ic < m; ic += MC) {
+            int mc = Math.min(MC, m - ic);
+            int ps = panelStride(tA, kc);
+            float[] ap = s.a((mc + MR - 1) / MR * MR * ps);
+            packBlock(tA, a, aOff, lda, ic, mc, pc, kc, ap);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                for (int ir = 0; ir < mc; ir += MR)
+                    micro(tA, kc, ap, ir * ps, bp, bpOff + jr * kc, c, cOff + jr + (ic + ir) * ldc, ldc, Math.min(MR, mc - ir), nr, add, s.tile);
             }
         }
     }
@@ -1043,7 +1050,7 @@ public final class Gemm {
             return;
         }
         Scratch s = SCRATCH.get();
-        float[] tile = s.tile, bp = pb.data;
+        float[] bp = pb.data;
         int at = 0;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -1051,19 +1058,7 @@ public final class Gemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = acc || pc > 0;
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    int mcPad = (mc + MR - 1) / MR * MR;
-                    int ps = panelStride(tA, kc);
-                    float[] ap = s.a(mcPad * ps);
-                    packBlock(tA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int cCol = cOff + jc + jr;
-                        for (int ir = 0; ir < mc; ir += MR)
-                            micro(tA, kc, ap, ir * ps, bp, at + jr * kc, c, cCol + (ic + ir) * ldc, ldc, Math.min(MR, mc - ir), nr, add, tile);
-                    }
-                }
+                sweepA(tA, m, nc, kc, pc, a, aOff, lda, bp, at, c, cOff + jc, ldc, add, s);
                 at += ncPad * kc;
             }
         }

@@ -102,6 +102,8 @@ class GemmTest {
         checkCase(true, false, 127, 33, 257, true, 0, 0);
         checkCase(false, true, 7, 130, 513, true, 2, 1);
         checkCase(true, true, 121, 50, 129, false, 0, 2);
+        // A stored transposed, taller than one slab (MB = 1020 rows): two slabs, the second not a multiple of MC
+        checkCase(true, false, 1100, 21, 300, true, 1, 3);
     }
 
     @Test

@@ -94,4 +94,24 @@ class ScopeRngAdamTest {
             assertEquals(2.0 - 0.1 * 0.5 * 2.0, q.get(0), 1e-6);
         }
     }
+
+    @Test
+    void adamVectorLanesMatchTheScalarTailBitForBit() {
+        // 37 elements: vector lanes plus a scalar tail. Each element stepped alone (a 1-element tensor, scalar
+        // path) must give the same bits as in the long tensor, for L2 and decoupled decay.
+        Rng rng = new Rng(5);
+        for (boolean decoupled : new boolean[] {false, true}) {
+            Tensor p = rng.normal(Shape.of(37), 0, 1, DType.F32, Device.CPU), g = rng.normal(Shape.of(37), 0, 1, DType.F32, Device.CPU);
+            Tensor m = rng.normal(Shape.of(37), 0, 0.1, DType.F32, Device.CPU), v = rng.uniform(Shape.of(37), 0, 0.1, DType.F32, Device.CPU);
+            float[] p0 = p.toFloatArray(), g0 = g.toFloatArray(), m0 = m.toFloatArray(), v0 = v.toFloatArray();
+            p.adamStepInPlace(g, m, v, 1e-3, 0.9, 0.999, 1e-8, 0.01, decoupled, 3);
+            for (int i = 0; i < 37; i++) {
+                Tensor pi = Tensor.of(new float[] {p0[i]}, 1), mi = Tensor.of(new float[] {m0[i]}, 1), vi = Tensor.of(new float[] {v0[i]}, 1);
+                pi.adamStepInPlace(Tensor.of(new float[] {g0[i]}, 1), mi, vi, 1e-3, 0.9, 0.999, 1e-8, 0.01, decoupled, 3);
+                assertEquals(pi.get(0), p.get(i), 0.0, "param " + i + " decoupled=" + decoupled);
+                assertEquals(mi.get(0), m.get(i), 0.0, "m " + i);
+                assertEquals(vi.get(0), v.get(i), 0.0, "v " + i);
+            }
+        }
+    }
 }

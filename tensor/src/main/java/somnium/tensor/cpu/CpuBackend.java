@@ -315,19 +315,8 @@ public final class CpuBackend implements Backend {
         int po = param.offset(), go = grad.offset(), mo = m.offset(), vo = v.offset();
         float b1 = (float) beta1, b2 = (float) beta2, ob1 = (float) (1 - beta1), ob2 = (float) (1 - beta2), wd = (float) weightDecay;
         float stepSize = (float) (lr / bc1), invSqrtBc2 = (float) (1 / Math.sqrt(bc2)), e = (float) eps, decay = (float) (lr * weightDecay);
-        Parallel.forRange(n, (long) n * 12, 8192, (s, en) -> {
-            for (int i = s; i < en; i++) {
-                float gi = g[go + i];
-                if (!decoupled) gi += wd * p[po + i];
-                float mi = b1 * mm[mo + i] + ob1 * gi;
-                float vi = b2 * vv[vo + i] + ob2 * gi * gi;
-                mm[mo + i] = mi;
-                vv[vo + i] = vi;
-                float pi = p[po + i];
-                if (decoupled) pi -= decay * pi;
-                p[po + i] = pi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + e);
-            }
-        });
+        Parallel.forRange(n, (long) n * 12, 8192, (s, en) -> Elementwise.adam(p, po, g, go, mm, mo, vv, vo, s, en, b1, b2, ob1,
+                ob2, wd, decoupled, decay, stepSize, invSqrtBc2, e));
     }
 
     @Override

@@ -326,4 +326,37 @@ final class Elementwise {
                 o.setDouble(r, c.getDouble(pc) != 0 ? x.getDouble(p) : y.getDouble(q));
         }, 4, cond, a, b, out);
     }
+
+    /**
+     * One Adam step on elements [s, e) of a float32 parameter (see {@code Backend.adam}): m and v updated in
+     * place, then p -= stepSize·m / (√v·invSqrtBc2 + eps), with L2 decay added to the gradient or, when
+     * {@code decoupled}, decoupled decay (p -= decay·p) first. Vectorized, with the scalar tail doing the same
+     * operations in the same order, so every element gets the same bits either way. (The scalar loop alone took
+     * 3.6 % of the RSSM training step: a square root and a division per element.)
+     */
+    static void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, int s, int e,
+                     float b1, float b2, float ob1, float ob2, float wd, boolean decoupled, float decay, float stepSize,
+                     float invSqrtBc2, float eps) {
+        int i = s;
+        for (int upper = s + S.loopBound(e - s); i < upper; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, go + i), pi = FloatVector.fromArray(S, p, po + i);
+            if (!decoupled) gi = gi.add(pi.mul(wd));
+            FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gi.mul(ob1));
+            FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gi.mul(ob2).mul(gi));
+            mi.intoArray(m, mo + i);
+            vi.intoArray(v, vo + i);
+            if (decoupled) pi = pi.sub(pi.mul(decay));
+            pi.sub(mi.mul(stepSize).div(vi.sqrt().mul(invSqrtBc2).add(eps))).intoArray(p, po + i);
+        }
+        for (; i < e; i++) {
+            float gi = g[go + i], pi = p[po + i];
+            if (!decoupled) gi += wd * pi;
+            float mi = b1 * m[mo + i] + ob1 * gi;
+            float vi = b2 * v[vo + i] + ob2 * gi * gi;
+            m[mo + i] = mi;
+            v[vo + i] = vi;
+            if (decoupled) pi -= decay * pi;
+            p[po + i] = pi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBc2 + eps);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package somnium.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
@@ -63,6 +64,35 @@ class MatmulReusedBTest {
         Gemm.sgemmPackedB(false, m, a, 0, k, Gemm.packB(true, k, n, b, 0, k), c1, 0, n, true);
         assertArrayEquals(c0, c1);
         assertThrows(IllegalArgumentException.class, () -> Gemm.packB(true, k, n, b, 1, k));
+    }
+
+    @Test
+    void gemmPackedBRowSweepMatchesSgemm() {
+        // C above ROW_SWEEP_MIN_C (2^18 floats) and k > KC: the packed-B product takes the row-sweep order, with m
+        // past one A block (MB = 1020 rows), k not a multiple of KC and n ending in a partial panel; both A layouts.
+        // Bit-identical to sgemm and within float rounding of a double loop (sgemm takes the same order here too).
+        Parallel.setThreads(1); // one thread: a split would hand each worker a C below the threshold
+        Random r = new Random(8);
+        int m = 1100, k = 300, n = 300; // n > 256: two column blocks of the sweep
+        float[] b = new float[n * k];
+        for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
+        Gemm.PackedB pb = Gemm.packB(true, k, n, b, 0, k);
+        for (boolean tA : new boolean[] {false, true}) {
+            float[] a = new float[m * k], c0 = new float[m * n];
+            for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+            for (int i = 0; i < c0.length; i++) c0[i] = (float) r.nextGaussian();
+            float[] c1 = c0.clone(), ref = c0.clone();
+            int lda = tA ? m : k;
+            Gemm.sgemm(tA, true, m, n, k, a, 0, lda, b, 0, k, c0, 0, n, true);
+            Gemm.sgemmPackedB(tA, m, a, 0, lda, pb, c1, 0, n, true);
+            assertArrayEquals(c0, c1, "tA=" + tA);
+            for (int i = 0; i < m; i += 37)
+                for (int j = 0; j < n; j += 7) {
+                    double sum = ref[i * n + j];
+                    for (int p = 0; p < k; p++) sum += (double) (tA ? a[p * lda + i] : a[i * lda + p]) * b[j * k + p];
+                    assertEquals(sum, c1[i * n + j], 1e-3, "tA=" + tA + " C[" + i + "," + j + "]");
+                }
+        }
     }
 
     @Test

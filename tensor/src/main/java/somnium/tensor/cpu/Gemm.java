@@ -479,7 +479,10 @@ public final class Gemm {
      * the lines were fetched again for the next panels: for a weight gradient gᵀ·x with g [2500, 600] it took
      * 18 % of the product's time. A piece is copied with one L-lane load and store where L >= MR: lanes MR..
      * land in the next k's slots of the same panel, which the next k rewrites; the last (L-1)/MR k's, whose lanes
-     * would leave the panel, and loads that would run past the end of a, go element by element.
+     * would leave the panel, and loads that would run past the end of a, go element by element. Panel q starts at
+     * {@code apOff + q * MR * rs}: rs = kc for the dense layouts of {@link #packA}, kc + 2 in the Goto sweeps
+     * ({@link #panelStride}), so that the panels written for one k do not all fall into the same L1 sets (with a
+     * stride of 6 KiB they did, and this order alone then gained nothing).
      */
     private static void packAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff,
                                int rs) {

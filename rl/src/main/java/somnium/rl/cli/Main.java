@@ -194,6 +194,8 @@ public final class Main implements Runnable {
             Algorithm<?> algo = main.algorithms.get(info.algorithm());
             main.envs.require(info.env());
             Record config = fromJson(algo, dir.readConfigJson(), sets);
+            long from = new Checkpointer(dir.checkpoints(), Integer.MAX_VALUE).latest().map(Checkpoint::step).orElse(0L);
+            dir.recordResume(from, sets);
             if (!sets.isEmpty()) dir.writeConfigJson(Configs.toJson(config));
             run(main, dir, info, algo, config, device(device), keep, true, noProgress, spec.commandLine().getOut());
             return 0;

@@ -19,7 +19,8 @@ import somnium.rl.io.AtomicFiles;
  * A run's directory:
  * <pre>
  *   run.json          algorithm, env, preset, seed, device, creation time
- *   config.json       the resolved config (all keys, snake_case)
+ *   config.json       the resolved config (all keys, snake_case); `resume --set` rewrites it
+ *   resumes.jsonl     one line per resume: time, the checkpoint step it continued from, the keys it changed
  *   metrics.jsonl     one JSON object per line: step, time, named scalars
  *   checkpoints/      step-NNNNNNNNNNNN/ directories and the 'latest' pointer (see {@link Checkpointer})
  *   episodes/         the replay's episodes, one file each (see somnium.rl.replay.EpisodeFiles)
@@ -40,6 +41,7 @@ public record RunDir(Path root) {
     public Path episodes() { return root.resolve("episodes"); }
     public Path plots() { return root.resolve("plots"); }
     public Path videos() { return root.resolve("videos"); }
+    public Path resumes() { return root.resolve("resumes.jsonl"); }
 
     /** The default location of a new run: {@code runs/<algo>-<env>-s<seed>-<yyyyMMdd-HHmmss>}. */
     public static Path defaultPath(String algorithm, String env, long seed) {
@@ -86,6 +88,20 @@ public record RunDir(Path root) {
 
     public void writeConfigJson(String json) throws IOException {
         AtomicFiles.writeString(config(), json + "\n");
+    }
+
+    /**
+     * Appends a line to {@code resumes.jsonl}: when, from which checkpoint step, and the {@code --set} overrides
+     * (which {@link #writeConfigJson} then applies to config.json, so that the history of a run whose settings
+     * changed midway is not lost). The file is rewritten atomically, like every other file here.
+     */
+    public void recordResume(long fromStep, java.util.List<String> sets) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", now());
+        line.put("from_step", fromStep);
+        line.put("set", sets);
+        String before = Files.isRegularFile(resumes()) ? Files.readString(resumes()) : "";
+        AtomicFiles.writeString(resumes(), before + new ObjectMapper().writeValueAsString(line) + "\n");
     }
 
     public static String now() {

@@ -94,6 +94,10 @@ class MainTest {
         Result r = exec("resume", run.toString(), "--set", "steps=200", "--device", "cpu"); // with the progress bar (on stderr)
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("from step 100"), r.out());
+        List<String> resumes = Files.readAllLines(run.resolve("resumes.jsonl"));
+        assertEquals(1, resumes.size(), "one line per resume");
+        assertTrue(resumes.get(0).contains("\"from_step\":100") && resumes.get(0).contains("\"set\":[\"steps=200\"]"), resumes.get(0));
+        assertTrue(Files.readString(run.resolve("config.json")).contains("\"steps\" : 200"), "config.json takes the override");
         var ck = new Checkpointer(run.resolve("checkpoints"), 3).latest().orElseThrow();
         assertEquals(200, ck.step());
         assertEquals(10, ck.state().path("loop").path("episodes").asLong());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -30,6 +31,7 @@ import somnium.rl.io.AtomicFiles;
  */
 public record RunDir(Path root) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON_LINE = new ObjectMapper();
 
     /** What {@code run.json} records. */
     public record Info(String algorithm, String env, String preset, long seed, String device, String created) {}
@@ -95,13 +97,13 @@ public record RunDir(Path root) {
      * (which {@link #writeConfigJson} then applies to config.json, so that the history of a run whose settings
      * changed midway is not lost). The file is rewritten atomically, like every other file here.
      */
-    public void recordResume(long fromStep, java.util.List<String> sets) throws IOException {
+    public void recordResume(long fromStep, List<String> sets) throws IOException {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", now());
         line.put("from_step", fromStep);
         line.put("set", sets);
         String before = Files.isRegularFile(resumes()) ? Files.readString(resumes()) : "";
-        AtomicFiles.writeString(resumes(), before + new ObjectMapper().writeValueAsString(line) + "\n");
+        AtomicFiles.writeString(resumes(), before + JSON_LINE.writeValueAsString(line) + "\n");
     }
 
     public static String now() {

@@ -126,14 +126,16 @@ public final class Main implements Runnable {
         }
     }
 
+    /** Trains a new run, or with {@code resume} continues it (recording {@code sets}, its overrides, in resumes.jsonl). */
     static void run(Main m, RunDir dir, RunDir.Info info, Algorithm<?> algo, Record config, Device device, int keep, boolean resume,
-                    boolean noProgress, PrintWriter out) throws IOException {
+                    List<String> sets, boolean noProgress, PrintWriter out) throws IOException {
         Checkpointer ck = new Checkpointer(dir.checkpoints(), keep);
         try (MetricsLog metrics = new MetricsLog(dir.metrics())) {
             RunContext ctx = new RunContext(dir, algo.name(), info.env(), config, info.seed(), device, m.envs, metrics, ck);
             Trainer trainer = algo.create(ctx);
             if (resume) {
                 Checkpoint c = ck.latest().orElse(null);
+                dir.recordResume(c == null ? 0 : c.step(), sets);
                 if (c != null) {
                     trainer.load(c);
                     out.println("resuming " + dir.root() + " from step " + c.step());
@@ -172,7 +174,7 @@ public final class Main implements Runnable {
             Path root = runDir != null ? runDir : RunDir.defaultPath(algo.name(), env, seed);
             RunDir.Info info = new RunDir.Info(algo.name(), env, p, seed, dev.toString(), RunDir.now());
             RunDir dir = RunDir.create(root, info, Configs.toJson(config));
-            run(main, dir, info, algo, config, dev, keep, false, noProgress, spec.commandLine().getOut());
+            run(main, dir, info, algo, config, dev, keep, false, sets, noProgress, spec.commandLine().getOut());
             return 0;
         }
     }
@@ -194,10 +196,8 @@ public final class Main implements Runnable {
             Algorithm<?> algo = main.algorithms.get(info.algorithm());
             main.envs.require(info.env());
             Record config = fromJson(algo, dir.readConfigJson(), sets);
-            long from = new Checkpointer(dir.checkpoints(), Integer.MAX_VALUE).latest().map(Checkpoint::step).orElse(0L);
-            dir.recordResume(from, sets);
             if (!sets.isEmpty()) dir.writeConfigJson(Configs.toJson(config));
-            run(main, dir, info, algo, config, device(device), keep, true, noProgress, spec.commandLine().getOut());
+            run(main, dir, info, algo, config, device(device), keep, true, sets, noProgress, spec.commandLine().getOut());
             return 0;
         }
     }
